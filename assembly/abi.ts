@@ -1,0 +1,206 @@
+// The engine's ABI: every constant the host must agree on — batch descriptor layout, verdicts, drop
+// reasons, counter indices, forwarding methods, protocol and scheduler ids, error codes.
+// This file is the single source of truth: scripts/gen-abi.ts turns the `export const NAME: T = V;`
+// lines below into src/engine/abi.ts, and a test fails when the two drift. Keep one constant per line.
+// Drop reason names for the host are derived from the DROP_* names (DROP_TRUNCATED_L4 -> truncated-l4).
+
+// ---- batch descriptors (one per frame; the host fills off/len/time/mark, the engine the rest) ----
+export const DESC_SIZE: u32 = 32;
+export const DESC_OFF: u32 = 0;        // frame start in linear memory (HEADROOM bytes before it are free)
+export const DESC_LEN: u32 = 4;        // frame length
+export const DESC_TIME: u32 = 8;       // arrival time in jiffies (HZ below), wrapping u32
+export const DESC_MARK: u32 = 12;      // firewall mark supplied by the host (0 = none)
+export const DESC_VERDICT: u32 = 16;   // VERDICT_* | reason << 8
+export const DESC_OUT_OFF: u32 = 20;   // start of the frame to transmit (may be before DESC_OFF: tunnel headers)
+export const DESC_OUT_LEN: u32 = 24;   // its length
+export const DESC_HINT: u32 = 28;      // egress hint: dest index for packets to a real server, 0 toward a client
+export const HEADROOM: u32 = 64;       // bytes the host leaves free before every frame
+export const BATCH_MAX: u32 = 1024;    // descriptors per batch
+export const BATCH_BYTES: u32 = 4194304; // batch frame area size
+export const HZ: u32 = 250;            // engine clock: jiffies of 4 ms
+
+// ---- verdicts ----
+export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
+export const VERDICT_TX: u32 = 1;      // transmit DESC_OUT_OFF/DESC_OUT_LEN
+export const VERDICT_DROP: u32 = 2;    // dropped; reason in bits 8..15
+
+// ---- drop reasons ----
+export const DROP_NONE: u32 = 0;
+export const DROP_BAD_DESCRIPTOR: u32 = 1;
+export const DROP_TRUNCATED_ETHER: u32 = 2;
+export const DROP_TRUNCATED_IP: u32 = 3;
+export const DROP_BAD_IP_VERSION: u32 = 4;
+export const DROP_BAD_IP_HEADER_LENGTH: u32 = 5;
+export const DROP_BAD_IP_CHECKSUM: u32 = 6;
+export const DROP_BAD_IP_TOTAL_LENGTH: u32 = 7;
+export const DROP_IP_FRAGMENT: u32 = 8;
+export const DROP_BAD_IPV6_EXT_HEADER: u32 = 9;
+export const DROP_TRUNCATED_L4: u32 = 10;
+export const DROP_CONN_TABLE_FULL: u32 = 11;
+export const DROP_NO_DEST: u32 = 12;
+export const DROP_TTL_EXCEEDED: u32 = 13;
+export const DROP_ICMP_CHECKSUM: u32 = 14;
+export const DROP_ICMP_FRAGMENTED: u32 = 15;
+export const DROP_DEST_UNAVAILABLE: u32 = 16;
+export const DROP_NO_HEADROOM: u32 = 17;
+export const DROP_BAD_SCTP_HEADER: u32 = 18;
+export const DROP_NOT_SCHEDULED: u32 = 19;
+export const DROP_REASONS: u32 = 20;   // count of reasons above
+
+// ---- global counters (u64 each, at countersPtr()) ----
+export const CNT_PACKETS: u32 = 0;
+export const CNT_FORWARDED: u32 = 1;
+export const CNT_DROPPED: u32 = 2;
+export const CNT_PASSED: u32 = 3;
+export const CNT_CONNS_CREATED: u32 = 4;
+export const CNT_CONNS_EXPIRED: u32 = 5;
+export const CNT_DROPS: u32 = 16;      // CNT_DROPS + reason: drops by reason
+export const CNT_SLOTS: u32 = 48;
+
+// ---- IPVS stats objects (5 x u64: conns, inpkts, outpkts, inbytes, outbytes) ----
+export const STATS_SIZE: u32 = 40;
+export const ST_CONNS: u32 = 0;
+export const ST_INPKTS: u32 = 8;
+export const ST_OUTPKTS: u32 = 16;
+export const ST_INBYTES: u32 = 24;
+export const ST_OUTBYTES: u32 = 32;
+
+// ---- protocols (IP protocol numbers) ----
+export const PROTO_TCP: u32 = 6;
+export const PROTO_UDP: u32 = 17;
+export const PROTO_SCTP: u32 = 132;
+
+// ---- forwarding methods (IP_VS_CONN_F_FWD_MASK values) ----
+export const FWD_MASQ: u32 = 0;
+export const FWD_LOCALNODE: u32 = 1;
+export const FWD_TUNNEL: u32 = 2;
+export const FWD_DROUTE: u32 = 3;
+export const FWD_BYPASS: u32 = 4;
+
+// ---- schedulers (ids; one file each under assembly/sched/) ----
+export const SCHED_RR: u32 = 1;
+export const SCHED_WRR: u32 = 2;
+export const SCHED_LC: u32 = 3;
+export const SCHED_WLC: u32 = 4;
+
+// ---- service flags (IP_VS_SVC_F_*) ----
+export const SVC_F_PERSISTENT: u32 = 1;
+export const SVC_F_ONEPACKET: u32 = 4;
+export const SVC_F_SCHED1: u32 = 8;
+export const SVC_F_SCHED2: u32 = 16;
+export const SVC_F_SCHED3: u32 = 32;
+
+// ---- dest flags (IP_VS_DEST_F_*) ----
+export const DEST_F_AVAILABLE: u32 = 1;
+export const DEST_F_OVERLOAD: u32 = 2;
+
+// ---- connection states (TCP; UDP uses 0 = NORMAL; SCTP has its own numbering) ----
+export const TCP_NONE: u32 = 0;
+export const TCP_ESTABLISHED: u32 = 1;
+export const TCP_SYN_SENT: u32 = 2;
+export const TCP_SYN_RECV: u32 = 3;
+export const TCP_FIN_WAIT: u32 = 4;
+export const TCP_TIME_WAIT: u32 = 5;
+export const TCP_CLOSE: u32 = 6;
+export const TCP_CLOSE_WAIT: u32 = 7;
+export const TCP_LAST_ACK: u32 = 8;
+export const TCP_LISTEN: u32 = 9;
+export const TCP_SYNACK: u32 = 10;
+export const TCP_STATES: u32 = 11;
+export const SCTP_STATES: u32 = 14;
+
+// ---- state-table directions and TCP event classes ----
+export const DIR_INPUT: u32 = 0;
+export const DIR_OUTPUT: u32 = 1;
+export const DIR_INPUT_ONLY: u32 = 2;
+export const TCP_EV_SYN: u32 = 0;
+export const TCP_EV_FIN: u32 = 1;
+export const TCP_EV_ACK: u32 = 2;
+export const TCP_EV_RST: u32 = 3;
+export const SCTP_EVENTS: u32 = 10;
+
+
+// ---- control-call results ----
+export const OK: i32 = 0;
+export const ERR_EXISTS: i32 = -1;
+export const ERR_NO_SERVICE: i32 = -2;
+export const ERR_NO_DEST: i32 = -3;
+export const ERR_FULL: i32 = -4;
+export const ERR_INVALID: i32 = -5;
+export const ERR_NO_SCHED: i32 = -6;
+
+// ---- conn record layout (bytes) ----
+export const CONN_SIZE: u32 = 112;
+export const C_CADDR: u32 = 0;
+export const C_VADDR: u32 = 16;
+export const C_DADDR: u32 = 32;
+export const C_CPORT: u32 = 48;    // u16
+export const C_VPORT: u32 = 50;    // u16
+export const C_DPORT: u32 = 52;    // u16
+export const C_PROTO: u32 = 54;    // u8
+export const C_AF: u32 = 55;       // u8: 4 or 6
+export const C_FLAGS: u32 = 56;    // u32 IP_VS_CONN_F_*
+export const C_STATE: u32 = 60;    // u8
+export const C_OLD_STATE: u32 = 61;// u8
+export const C_DAF: u32 = 62;      // u8 dest family (tunnels may differ)
+export const C_USED: u32 = 63;     // u8: 1 while allocated
+export const C_DEST: u32 = 64;     // u32 dest index (0 = none)
+export const C_HNEXT: u32 = 68;    // u32 hash chain / free list
+export const C_WPREV: u32 = 72;    // u32 timer wheel list
+export const C_WNEXT: u32 = 76;    // u32
+export const C_WTICK: u32 = 80;    // u32 tick the record is queued for
+export const C_EXPIRES: u32 = 84;  // u32 jiffies
+export const C_TIMEOUT: u32 = 88;  // u32 jiffies
+export const C_CONTROL: u32 = 92;  // u32 controlling conn (template)
+export const C_NCONTROL: u32 = 96; // u32 conns this one controls
+export const C_INPKTS: u32 = 100;  // u32
+export const C_FWMARK: u32 = 104;  // u32
+export const C_SVC: u32 = 108;     // u32 service index (0 = none)
+export const CF_FWD_MASK: u32 = 0x0007;
+export const CF_HASHED: u32 = 0x0040;
+export const CF_NOOUTPUT: u32 = 0x0080;
+export const CF_INACTIVE: u32 = 0x0100;
+export const CF_NO_CPORT: u32 = 0x0800;
+export const CF_TEMPLATE: u32 = 0x1000;
+export const CF_ONE_PACKET: u32 = 0x2000;
+
+// ---- dest record layout (bytes) ----
+export const DEST_SIZE: u32 = 128;
+export const D_FLAGS: u32 = 0;      // u32 DEST_F_* (AVAILABLE, OVERLOAD)
+export const D_CONN_FLAGS: u32 = 4; // u32 conn flags every conn of this dest gets (fwd | INACTIVE | NOOUTPUT)
+export const D_AF: u32 = 8;         // u8
+export const D_TUN_TYPE: u32 = 9;   // u8
+export const D_TUN_FLAGS: u32 = 10; // u8
+export const D_USED: u32 = 11;      // u8: record allocated
+export const D_PORT: u32 = 12;      // u16 host order
+export const D_TUN_PORT: u32 = 14;  // u16
+export const D_ADDR: u32 = 16;      // 16 bytes
+export const D_WEIGHT: u32 = 32;    // i32
+export const D_LAST_WEIGHT: u32 = 36;
+export const D_U_THRESHOLD: u32 = 40;
+export const D_L_THRESHOLD: u32 = 44;
+export const D_ACTIVE: u32 = 48;    // activeconns
+export const D_INACTIVE: u32 = 52;  // inactconns
+export const D_PERSIST: u32 = 56;   // persistconns
+export const D_SVC: u32 = 60;       // owning service index
+export const D_NEXT: u32 = 64;      // next dest in the service's list (0 = end)
+export const D_MAC: u32 = 68;       // 6 bytes: next-hop MAC for droute (set by the host)
+export const D_HAS_MAC: u32 = 74;   // u8
+export const D_REFCNT: u32 = 76;    // conns bound to this dest
+
+// ---- service record layout (bytes) ----
+export const SVC_SIZE: u32 = 128;
+export const S_USED: u32 = 0;       // u8
+export const S_AF: u32 = 1;         // u8
+export const S_PROTO: u32 = 2;      // u8 (0 for fwmark services)
+export const S_SCHED: u32 = 3;      // u8 scheduler id
+export const S_FLAGS: u32 = 4;      // u32 SVC_F_*
+export const S_PORT: u32 = 8;       // u16 host order
+export const S_FWMARK: u32 = 12;    // u32
+export const S_ADDR: u32 = 16;      // 16 bytes
+export const S_TIMEOUT: u32 = 32;   // persistence timeout, jiffies
+export const S_NETMASK: u32 = 36;   // IPv4 mask (host order) or IPv6 prefix length
+export const S_DESTS: u32 = 40;     // first dest index (list head), 0 = empty
+export const S_NUM_DESTS: u32 = 44;
+export const S_HNEXT: u32 = 48;     // next service in its lookup bucket
+export const S_SCHED_DATA: u32 = 64;// 64 bytes of scheduler-private state

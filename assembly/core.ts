@@ -1,0 +1,142 @@
+// The packet path (ip_vs_core.c ip_vs_in_hook / ip_vs_out_hook, §1.2-§1.3) for one frame: parse,
+// ICMP errors, conn in-lookup (with port reuse and deleted-dest handling), out-lookup for replies,
+// then service lookup and scheduling of new connections, state transition, transmit, counters.
+// Returns VERDICT_* | reason << 8 and leaves the output frame in outFrame/outLen.
+import {
+  VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
+  DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
+  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
+  TCP_FIN_WAIT,
+} from "./abi";
+import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
+import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
+import { connInGet, connOutGet, connPtr } from "./conn/table";
+import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
+import { connNew } from "./conn/new";
+import { C_FLAGS, C_STATE, C_DEST, C_SVC, C_CONTROL, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT } from "./conn/record";
+import { serviceFind, svcPtr, S_FLAGS, S_PORT, S_FWMARK } from "./svc/service";
+import { destPtr, D_FLAGS, D_WEIGHT } from "./svc/dest";
+import { schedule } from "./sched/index";
+import { tcpFlags, tcpMayCreate, tcpTransition, tcpIsNewConn } from "./proto/tcp";
+import { udpTransition } from "./proto/udp";
+import { sctpFirstChunk, sctpMayCreate, sctpTransition, sctpIsNewConn } from "./proto/sctp";
+import { SCTP_S_CLOSED } from "./proto/sctp-table";
+import { icmpHandle, icmpOutFrame, icmpOutLen, icmpHint } from "./proto/icmp";
+import { xmitIn, xmitOut, connIsMasq, outFrame, outLen, outHint } from "./xmit/index";
+import { statsIn, statsOut } from "./stats";
+import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn } from "./settings";
+
+export let vFrame: usize = 0;
+export let vLen: u32 = 0;
+export let vHint: u32 = 0;
+
+@inline function drop(r: u32): u32 { return VERDICT_DROP | (r << 8); }
+
+function transition(c: usize, dir: u32): void {
+  const proto = <u32>load<u8>(c, C_PROTO);
+  if (proto == PROTO_TCP) { if (pL4Len >= 14 && !pFragMore) tcpTransition(c, dir, tcpFlags(pL4)); }
+  else if (proto == PROTO_UDP) udpTransition(c, dir);
+  else if (!pFragMore) sctpTransition(c, dir, pL4, pL4Len);
+}
+
+/** The conn may be replaced by a new one for this SYN/INIT (§3.8, conntrack not in use). */
+function reuseExpected(c: usize): bool {
+  if (load<u32>(c, C_CONTROL) != 0) return false;
+  const st = <u32>load<u8>(c, C_STATE);
+  const proto = <u32>load<u8>(c, C_PROTO);
+  if (proto == PROTO_TCP) {
+    return st == TCP_TIME_WAIT || st == TCP_CLOSE ||
+      ((connReuseMode & 2) != 0 && st == TCP_FIN_WAIT && (load<u32>(c, C_FLAGS) & CF_NOOUTPUT) != 0);
+  }
+  return proto == PROTO_SCTP && st == SCTP_S_CLOSED;
+}
+
+function isNewConnPacket(): bool {
+  if (pProto == PROTO_TCP) return tcpIsNewConn(tcpFlags(pL4));
+  if (pProto == PROTO_SCTP) return sctpIsNewConn(sctpFirstChunk(pL4, pL4Len));
+  return false;
+}
+
+function inPath(i: u32): u32 {
+  const c = connPtr(i);
+  statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  transition(c, DIR_INPUT);
+  const v = xmitIn(i, true);
+  vFrame = outFrame; vLen = outLen; vHint = outHint;
+  store<u32>(c, load<u32>(c, C_INPKTS) + 1, C_INPKTS);
+  if ((load<u32>(c, C_FLAGS) & CF_ONE_PACKET) != 0) connExpire(i, now);
+  else connArm(i);
+  return v;
+}
+
+function outPath(i: u32): u32 {
+  const c = connPtr(i);
+  statsOut(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  transition(c, DIR_OUTPUT);
+  let v = VERDICT_PASS;
+  if (connIsMasq(i)) { v = xmitOut(i, true); vFrame = outFrame; vLen = outLen; vHint = outHint; }
+  connArm(i);
+  return v;
+}
+
+/** Service lookup and scheduling of a packet no conn knows (§1.5). */
+function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
+  const si = serviceFind(pAf, mark, pProto, pDaddr, dport);
+  if (si == 0) return VERDICT_PASS;
+  if (pProto == PROTO_TCP) {
+    if (!tcpMayCreate(tcpFlags(pL4), sloppyTcp)) return VERDICT_PASS;
+  } else if (pProto == PROTO_SCTP) {
+    const chunk = sctpFirstChunk(pL4, pL4Len);
+    if (chunk < 0) return drop(DROP_BAD_SCTP_HEADER);
+    if (!sctpMayCreate(<u32>chunk, sloppySctp)) return VERDICT_PASS;
+  }
+  const s = svcPtr(si);
+  // Non-persistent services schedule only packets for the service port (fwmark services excepted).
+  if (load<u32>(s, S_FWMARK) == 0 && (load<u32>(s, S_FLAGS) & SVC_F_PERSISTENT) == 0 &&
+      dport != <u32>load<u16>(s, S_PORT)) return drop(DROP_NOT_SCHEDULED);
+  const di = schedule(si);
+  if (di == 0) return drop(DROP_NO_DEST);
+  const i = connNew(si, di, pProto, pAf, pSaddr, sport, pDaddr, dport, mark);
+  if (i == 0) return drop(DROP_CONN_TABLE_FULL);
+  return inPath(i);
+}
+
+export function processPacket(f: usize, len: u32, mark: u32): u32 {
+  vHint = 0;
+  const r = parseFrame(f, len);
+  if (r == PARSE_PASS) return VERDICT_PASS;
+  if (r != 0) return drop(r);
+  if (isMulticastOrBroadcast(pDaddr, pAf)) return VERDICT_PASS;
+  const proto = pProto;
+  if ((proto == 1 && pAf == 4) || (proto == 58 && pAf == 6)) {
+    const v = icmpHandle();
+    vFrame = icmpOutFrame; vLen = icmpOutLen; vHint = icmpHint;
+    return v;
+  }
+  if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_SCTP) return VERDICT_PASS;
+  if (pFragMore) return drop(DROP_IP_FRAGMENT);
+  const minL4: u32 = proto == PROTO_TCP ? 20 : (proto == PROTO_UDP ? 8 : 12);
+  if (pL4Len < minL4) return drop(DROP_TRUNCATED_L4);
+  const sport = ld16(pL4);
+  const dport = ld16(pL4 + 2);
+  let i = connInGet(proto, pAf, pSaddr, sport, pDaddr, dport);
+  if (i != 0) {
+    const c = connPtr(i);
+    const di = load<u32>(c, C_DEST);
+    if (isNewConnPacket()) {
+      let resched = false;
+      if (expireNodestConn && di != 0 && load<i32>(destPtr(di), D_WEIGHT) == 0) resched = true;
+      else if (connReuseMode != 0 && reuseExpected(c)) resched = true;
+      if (resched) { connExpireNow(i); i = 0; }
+    }
+    if (i != 0 && di != 0 && (load<u32>(destPtr(di), D_FLAGS) & DEST_F_AVAILABLE) == 0) {
+      if (!expireNodestConn) return drop(DROP_DEST_UNAVAILABLE);
+      connExpireNow(i);
+      i = 0;
+    }
+    if (i != 0) return inPath(i);
+  }
+  i = connOutGet(proto, pAf, pSaddr, sport, pDaddr, dport);
+  if (i != 0) return outPath(i);
+  return scheduleNew(mark, sport, dport);
+}

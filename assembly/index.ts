@@ -1,0 +1,98 @@
+// The engine's only export surface. The host calls init() once, then processBatch() per batch of
+// frames placed in the batch area, and the control functions; it reads counters and records straight
+// from memory at the pointers below, with the offsets of abi.ts.
+import { allocRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump } from "./mem";
+import {
+  DESC_SIZE, DESC_OFF, DESC_LEN, DESC_TIME, DESC_MARK, DESC_VERDICT, DESC_OUT_OFF, DESC_OUT_LEN,
+  DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
+  VERDICT_DROP, VERDICT_PASS, DROP_BAD_DESCRIPTOR, BATCH_BYTES, HEADROOM,
+} from "./abi";
+import { connTableInit, connPtr, liveConns } from "./conn/table";
+import { clockAdvance, clockNow } from "./conn/timer";
+import { setHashSeed } from "./conn/hash";
+import { crc32cInit } from "./wire/crc32c";
+import { timeoutsInit, setTimeoutSecs, getTimeoutSecs } from "./proto/timeouts";
+import { tcpNext, setTcpTable } from "./proto/tcp";
+import { sctpNext } from "./proto/sctp";
+import { processPacket, vFrame, vLen, vHint } from "./core";
+import { svcPtr } from "./svc/service";
+import { destPtr } from "./svc/dest";
+import { svcStats, destStats } from "./stats";
+import { totalStatsBase } from "./mem";
+import { setSetting } from "./settings";
+import { setTunnelSource } from "./xmit/tunnel";
+
+export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
+
+export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
+  allocRegions(conns, services, dests);
+  connTableInit();
+  setHashSeed(seed);
+  crc32cInit();
+  timeoutsInit();
+}
+
+/** Processes `count` descriptors; returns the number transmitted. */
+export function processBatch(count: u32): u32 {
+  if (count > BATCH_MAX) count = BATCH_MAX;
+  let tx: u32 = 0;
+  const lo = batchBase + HEADROOM;
+  const hi = batchBase + BATCH_BYTES;
+  for (let k: u32 = 0; k < count; k++) {
+    const dsc = descBase + <usize>k * DESC_SIZE;
+    const off = <usize>load<u32>(dsc, DESC_OFF);
+    const len = load<u32>(dsc, DESC_LEN);
+    clockAdvance(load<u32>(dsc, DESC_TIME));
+    bump(CNT_PACKETS);
+    let v: u32;
+    if (off < lo || off + <usize>len > hi || off + <usize>len < off) v = VERDICT_DROP | (DROP_BAD_DESCRIPTOR << 8);
+    else v = processPacket(off, len, load<u32>(dsc, DESC_MARK));
+    store<u32>(dsc, v, DESC_VERDICT);
+    const kind = v & 0xFF;
+    if (kind == VERDICT_TX) {
+      store<u32>(dsc, <u32>vFrame, DESC_OUT_OFF);
+      store<u32>(dsc, vLen, DESC_OUT_LEN);
+      store<u32>(dsc, vHint, DESC_HINT);
+      bump(CNT_FORWARDED);
+      tx++;
+    } else {
+      store<u32>(dsc, 0, DESC_OUT_OFF);
+      store<u32>(dsc, 0, DESC_OUT_LEN);
+      store<u32>(dsc, 0, DESC_HINT);
+      if (kind == VERDICT_PASS) bump(CNT_PASSED);
+      else { bump(CNT_DROPPED); bump(CNT_DROPS + (v >>> 8)); }
+    }
+  }
+  return tx;
+}
+
+/** Moves the clock (jiffies) without a packet, expiring what is due; the host's expiry timer. */
+export function advanceClock(t: u32): void { clockAdvance(t); }
+export function now(): u32 { return clockNow(); }
+
+export function batchPtr(): usize { return batchBase; }
+export function descPtr(): usize { return descBase; }
+export function countersPtr(): usize { return countersBase; }
+export function scratchPtr(): usize { return scratchBase; }
+export function connCapacity(): u32 { return connCap; }
+export function svcCapacity(): u32 { return svcCap; }
+export function destCapacity(): u32 { return destCap; }
+export function connCount(): u32 { return liveConns; }
+export function connRecord(i: u32): usize { return connPtr(i); }
+export function svcRecord(i: u32): usize { return svcPtr(i); }
+export function destRecord(i: u32): usize { return destPtr(i); }
+export function svcStatsPtr(i: u32): usize { return svcStats(i); }
+export function destStatsPtr(i: u32): usize { return destStats(i); }
+export function totalStatsPtr(): usize { return totalStatsBase; }
+
+export function setSysctl(id: u32, v: u32): bool { return setSetting(id, v); }
+export function setTimeout(proto: u32, state: u32, secs: u32): bool { return setTimeoutSecs(proto, state, secs); }
+export function getTimeout(proto: u32, state: u32): u32 { return getTimeoutSecs(proto, state); }
+export function setSecureTcp(on: bool): void { setTcpTable(on ? 1 : 0); }
+/** Tunnel source address for af (16 bytes from scratch). */
+export function tunnelSource(af: u32): void { setTunnelSource(af, scratchBase); }
+
+export function tcpNextState(table: u32, dir: u32, ev: u32, cur: u32): u32 { return tcpNext(table, dir, ev, cur); }
+export function sctpNextState(dir: u32, ev: u32, cur: u32): u32 { return sctpNext(dir, ev, cur); }
+
+export { reflectFrame } from "./replay";

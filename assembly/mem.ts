@@ -1,0 +1,62 @@
+// Linear-memory regions of the engine, allocated once by init() (stub runtime: bump allocation, never
+// freed). Everything the packet path touches lives at a fixed address held in these globals; nothing
+// is allocated per packet. Sizes are set by the host at init and never change afterwards.
+import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, STATS_SIZE } from "./abi";
+
+export let connCap: u32 = 0;        // connection records 1..connCap (0 = null)
+export let connBase: usize = 0;     // record i at connBase + i * CONN_SIZE
+export let bucketMask: u32 = 0;     // hash buckets - 1 (power of two)
+export let bucketBase: usize = 0;   // u32 head index per bucket
+export let wheelBase: usize = 0;    // timer wheel: u32 head per slot
+export let batchBase: usize = 0;    // BATCH_BYTES of frames
+export let descBase: usize = 0;     // BATCH_MAX descriptors
+export let countersBase: usize = 0; // CNT_SLOTS x u64
+export let scratchBase: usize = 0;  // 64 bytes the host writes addresses into for control calls
+export let svcCap: u32 = 0;
+export let destCap: u32 = 0;
+export let svcBase: usize = 0;
+export let destBase: usize = 0;
+export let svcStatsBase: usize = 0;
+export let destStatsBase: usize = 0;
+export let totalStatsBase: usize = 0;
+
+export const WHEEL_BITS: u32 = 16;
+export const WHEEL_SLOTS: u32 = 1 << WHEEL_BITS;
+
+function alloc(bytes: usize): usize {
+  const p = heap.alloc(bytes + 64);
+  const aligned = (p + 63) & ~(<usize>63);
+  memory.fill(aligned, 0, bytes);
+  return aligned;
+}
+
+/** Allocates every region. `conns` = connection capacity; buckets = next power of two >= conns. */
+export function allocRegions(conns: u32, services: u32, dests: u32): void {
+  connCap = conns;
+  let buckets: u32 = 256;
+  while (buckets < conns) buckets <<= 1;
+  bucketMask = buckets - 1;
+  connBase = alloc(<usize>(conns + 1) * CONN_SIZE);
+  bucketBase = alloc(<usize>buckets * 4);
+  wheelBase = alloc(<usize>WHEEL_SLOTS * 4);
+  batchBase = alloc(BATCH_BYTES);
+  descBase = alloc(<usize>BATCH_MAX * DESC_SIZE);
+  countersBase = alloc(<usize>CNT_SLOTS * 8);
+  scratchBase = alloc(64);
+  svcCap = services;
+  destCap = dests;
+  svcBase = alloc(<usize>(services + 1) * 128);
+  destBase = alloc(<usize>(dests + 1) * 128);
+  svcStatsBase = alloc(<usize>(services + 1) * STATS_SIZE);
+  destStatsBase = alloc(<usize>(dests + 1) * STATS_SIZE);
+  totalStatsBase = alloc(STATS_SIZE);
+}
+
+@inline export function bump(index: u32): void {
+  const p = countersBase + (<usize>index << 3);
+  store<u64>(p, load<u64>(p) + 1);
+}
+@inline export function bumpBy(index: u32, v: u64): void {
+  const p = countersBase + (<usize>index << 3);
+  store<u64>(p, load<u64>(p) + v);
+}

@@ -1,0 +1,38 @@
+// The part of every state transition that is not protocol specific (set_tcp_state's tail in
+// ip_vs_proto_tcp.c, same in sctp): moving a conn between its dest's activeconns and inactconns when
+// the new state's activity differs, and picking the direction's table (INPUT_ONLY while NOOUTPUT is
+// set; the first OUTPUT packet clears NOOUTPUT for good).
+import { DIR_OUTPUT, DIR_INPUT_ONLY } from "../abi";
+import { C_FLAGS, C_STATE, C_OLD_STATE, C_DEST, CF_INACTIVE, CF_NOOUTPUT } from "../conn/record";
+import { destPtr, D_ACTIVE, D_INACTIVE } from "../svc/dest";
+
+/** Direction after the NOOUTPUT rule. */
+export function effectiveDir(c: usize, dir: u32): u32 {
+  const flags = load<u32>(c, C_FLAGS);
+  if ((flags & CF_NOOUTPUT) == 0) return dir;
+  if (dir == DIR_OUTPUT) { store<u32>(c, flags & ~CF_NOOUTPUT, C_FLAGS); return dir; }
+  return DIR_INPUT_ONLY;
+}
+
+/** Applies a state change with activeconns/inactconns accounting. */
+export function changeState(c: usize, next: u32, nextActive: bool): void {
+  const cur = <u32>load<u8>(c, C_STATE);
+  if (next == cur) return;
+  const di = load<u32>(c, C_DEST);
+  if (di != 0) {
+    const d = destPtr(di);
+    const flags = load<u32>(c, C_FLAGS);
+    const inactive = (flags & CF_INACTIVE) != 0;
+    if (!inactive && !nextActive) {
+      store<u32>(d, load<u32>(d, D_ACTIVE) - 1, D_ACTIVE);
+      store<u32>(d, load<u32>(d, D_INACTIVE) + 1, D_INACTIVE);
+      store<u32>(c, flags | CF_INACTIVE, C_FLAGS);
+    } else if (inactive && nextActive) {
+      store<u32>(d, load<u32>(d, D_ACTIVE) + 1, D_ACTIVE);
+      store<u32>(d, load<u32>(d, D_INACTIVE) - 1, D_INACTIVE);
+      store<u32>(c, flags & ~CF_INACTIVE, C_FLAGS);
+    }
+  }
+  store<u8>(c, <u8>cur, C_OLD_STATE);
+  store<u8>(c, <u8>next, C_STATE);
+}

@@ -1,0 +1,10 @@
+// UDP in IPVS (net/netfilter/ipvs/ip_vs_proto_udp.c): any datagram may create a conn; one state,
+// NORMAL, whose timeout every packet in either direction refreshes. UDP conns stay inactive.
+import { C_TIMEOUT } from "../conn/record";
+import { udpTimeout } from "./timeouts";
+import { effectiveDir } from "./state";
+
+export function udpTransition(c: usize, dir: u32): void {
+  effectiveDir(c, dir);
+  store<u32>(c, udpTimeout, C_TIMEOUT);
+}

@@ -1,0 +1,52 @@
+// Internet checksum (RFC 1071) and its incremental update (RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m')),
+// as ip_vs.h's ip_vs_check_diff4/16/2 apply it to NAT'ed TCP/UDP headers. Values are host-order u16.
+import { ld16 } from "./ip";
+
+/** One's-complement sum of `len` bytes at p (big-endian words; an odd last byte is padded). */
+export function csumPartial(p: usize, len: u32, sum: u32): u32 {
+  let s: u64 = 0;
+  let i: u32 = 0;
+  while (i + 8 <= len) {
+    const v = load<u64>(p + i);           // little-endian load of 4 big-endian words: byte-swap later
+    s += (v & 0xFFFF) + ((v >> 16) & 0xFFFF) + ((v >> 32) & 0xFFFF) + (v >> 48);
+    i += 8;
+  }
+  // s so far holds byte-swapped words; swap the folded result back.
+  let f = <u32>((s & 0xFFFF) + ((s >> 16) & 0xFFFF) + ((s >> 32) & 0xFFFF) + (s >> 48));
+  f = (f & 0xFFFF) + (f >>> 16); f = (f & 0xFFFF) + (f >>> 16);
+  let r: u32 = <u32>bswap<u16>(<u16>f);
+  while (i + 2 <= len) { r += ld16(p + i); i += 2; }
+  if (i < len) r += <u32>load<u8>(p + i) << 8;
+  return fold32(fold32(r) + fold32(sum));
+}
+
+@inline export function fold32(s: u32): u32 {
+  s = (s & 0xFFFF) + (s >>> 16);
+  s = (s & 0xFFFF) + (s >>> 16);
+  return s;
+}
+
+/** Full checksum: ~fold(sum). */
+@inline export function csumFinish(sum: u32): u32 { return ~fold32(sum) & 0xFFFF; }
+
+/** Recomputes the IPv4 header checksum in place (header length in bytes). */
+export function ipv4SetChecksum(ip: usize, hlen: u32): void {
+  store<u16>(ip, 0, 10);
+  const c = csumFinish(csumPartial(ip, hlen, 0));
+  store<u16>(ip, bswap<u16>(<u16>c), 10);
+}
+
+/** Incremental update of a checksum for one 16-bit word changing from o to n. */
+@inline export function csumReplace2(check: u32, o: u32, n: u32): u32 {
+  let s: u32 = (~check & 0xFFFF) + (~o & 0xFFFF) + n;
+  return ~fold32(s) & 0xFFFF;
+}
+
+/** Incremental update for `words` 16-bit words changing from those at op to those at np (big-endian). */
+export function csumReplaceN(check: u32, op: usize, np: usize, words: u32): u32 {
+  let s: u32 = ~check & 0xFFFF;
+  for (let i: u32 = 0; i < words; i++) {
+    s += (~ld16(op + (i << 1)) & 0xFFFF) + ld16(np + (i << 1));
+  }
+  return ~fold32(s) & 0xFFFF;
+}

@@ -1,0 +1,55 @@
+// Transmit dispatch by the conn's forwarding method (cp->packet_xmit): client->RS packets through
+// NAT, DR or tunnel; RS->client replies of NAT conns through SNAT. Sets the output frame (outFrame,
+// outLen) and the egress hint, and returns a verdict (VERDICT_* | reason << 8).
+import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL, DROP_NO_HEADROOM, HEADROOM } from "../abi";
+import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
+import { connPtr } from "../conn/table";
+import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
+import { decrementTtl } from "./common";
+import { natRewrite } from "./nat";
+import { drRewriteL2 } from "./dr";
+import { tunnelEncap } from "./tunnel";
+
+export let outFrame: usize = 0;
+export let outLen: u32 = 0;
+export let outHint: u32 = 0;
+
+@inline function drop(reason: u32): u32 { return VERDICT_DROP | (reason << 8); }
+
+@inline function frameEnd(): u32 { return <u32>(pL3 - pFrame) + pIpLen; }
+
+/** Client -> real server, for conn i. */
+export function xmitIn(i: u32, natPorts: bool): u32 {
+  const c = connPtr(i);
+  const fwd = load<u32>(c, C_FLAGS) & CF_FWD_MASK;
+  outHint = load<u32>(c, C_DEST);
+  if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
+  outFrame = pFrame; outLen = frameEnd();
+  if (fwd == FWD_MASQ) {
+    if (natPorts) natRewrite(pDaddr, c + C_DADDR, 2, <u32>load<u16>(c, C_DPORT));
+    return VERDICT_TX;
+  }
+  if (fwd == FWD_DROUTE) { if (outHint != 0) drRewriteL2(outHint); return VERDICT_TX; }
+  if (fwd == FWD_TUNNEL) {
+    const daf = <u32>load<u8>(c, C_DAF);
+    if (HEADROOM < 40) return drop(DROP_NO_HEADROOM);
+    outFrame = tunnelEncap(daf, c + C_DADDR, c + C_VADDR);
+    outLen = frameEnd() + (daf == 4 ? 20 : 40);
+    return VERDICT_TX;
+  }
+  return VERDICT_PASS;                              // LOCALNODE / BYPASS: not produced yet
+}
+
+/** Real server -> client reply of a NAT conn: source becomes vaddr:vport. */
+export function xmitOut(i: u32, natPorts: bool): u32 {
+  const c = connPtr(i);
+  outHint = 0;
+  if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
+  if (natPorts) natRewrite(pSaddr, c + C_VADDR, 0, <u32>load<u16>(c, C_VPORT));
+  outFrame = pFrame; outLen = frameEnd();
+  return VERDICT_TX;
+}
+
+@inline export function connIsMasq(i: u32): bool {
+  return (load<u32>(connPtr(i), C_FLAGS) & CF_FWD_MASK) == FWD_MASQ;
+}
