@@ -7,7 +7,7 @@ import {
   DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
   VERDICT_DROP, VERDICT_PASS, DROP_BAD_DESCRIPTOR, BATCH_BYTES, HEADROOM,
 } from "./abi";
-import { connTableInit, connPtr, liveConns } from "./conn/table";
+import { connTableInit, connPtr, liveConns, connInGet } from "./conn/table";
 import { clockAdvance, clockNow } from "./conn/timer";
 import { setHashSeed } from "./conn/hash";
 import { crc32cInit } from "./wire/crc32c";
@@ -96,3 +96,8 @@ export function tcpNextState(table: u32, dir: u32, ev: u32, cur: u32): u32 { ret
 export function sctpNextState(dir: u32, ev: u32, cur: u32): u32 { return sctpNext(dir, ev, cur); }
 
 export { reflectFrame } from "./replay";
+
+/** Finds a conn by its client and virtual side (caddr at scratch, vaddr at scratch + 16); 0 = none. */
+export function connFind(proto: u32, af: u32, cport: u32, vport: u32): u32 {
+  return connInGet(proto, af, scratchBase, cport, scratchBase + 16, vport);
+}

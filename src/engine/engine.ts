@@ -41,6 +41,12 @@ const ERRORS: Record<number, string> = {
 
 type Exports = Record<string, any> & { memory: WebAssembly.Memory };
 
+export interface ConnInfo {
+  index: number; proto: Proto; af: Af; caddr: string; cport: number; vaddr: string; vport: number;
+  daddr: string; dport: number; flags: number; state: number; timeoutSecs: number; expiresInSecs: number;
+  dest: number; inPkts: number;
+}
+
 /** Engine clock: jiffies at HZ = 250, starting at JIFFY_BASE at the first timestamp seen. */
 const JIFFY_BASE = 1000;
 
@@ -299,6 +305,40 @@ export class Engine {
     for (let i = 1; i <= cap; i++) if (this.view.getUint8((this.x.svcRecord(i) >>> 0) + A.S_USED)) out.push(i);
     return out;
   }
+
+  /** A conn found by its client and virtual side, or null. */
+  findConn(proto: Proto, af: Af, caddr: string, cport: number, vaddr: string, vport: number): ConnInfo | null {
+    const p = this.x.scratchPtr() >>> 0;
+    const c = parseIp(caddr), v = parseIp(vaddr);
+    if (!c || !v) throw new EngineError(`bad address ${caddr} or ${vaddr}`);
+    this.u8.fill(0, p, p + 32);
+    this.u8.set(c.bytes, p);
+    this.u8.set(v.bytes, p + 16);
+    const i = this.x.connFind(PROTO_NUM[proto], af, cport, vport) >>> 0;
+    return i ? this.conn(i) : null;
+  }
+
+  /** The conn record i as an object (for tests, listings and exports). */
+  conn(i: number): ConnInfo {
+    const p = this.x.connRecord(i) >>> 0;
+    const dv = this.view;
+    const af = dv.getUint8(p + A.C_AF) as Af;
+    const daf = dv.getUint8(p + A.C_DAF) as Af;
+    const now = this.x.now() >>> 0;
+    return {
+      index: i, proto: PROTO_NAME[dv.getUint8(p + A.C_PROTO)] ?? "TCP", af,
+      caddr: this.addrAt(af, p + A.C_CADDR), cport: dv.getUint16(p + A.C_CPORT, true),
+      vaddr: this.addrAt(af, p + A.C_VADDR), vport: dv.getUint16(p + A.C_VPORT, true),
+      daddr: this.addrAt(daf || af, p + A.C_DADDR), dport: dv.getUint16(p + A.C_DPORT, true),
+      flags: dv.getUint32(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
+      timeoutSecs: dv.getUint32(p + A.C_TIMEOUT, true) / A.HZ,
+      expiresInSecs: (((dv.getUint32(p + A.C_EXPIRES, true) - now) | 0)) / A.HZ,
+      dest: dv.getUint32(p + A.C_DEST, true), inPkts: dv.getUint32(p + A.C_INPKTS, true),
+    };
+  }
+
+  /** Live conns (allocated records). */
+  connCount(): number { return this.x.connCount() >>> 0; }
 
   snapshot(): Snapshot {
     return { connTabSize: this.x.connCapacity() >>> 0, services: this.serviceIndices().map((i) => this.service(i)) };

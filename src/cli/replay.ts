@@ -1,0 +1,49 @@
+// `wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]`:
+// replays a capture through a rules file and prints the final table in `ipvsadm -L -n --stats`
+// format (or the result object with --json), writing transmitted packets to --out as pcapng.
+import fs from "node:fs";
+import { parseArgs, intOption, UsageError } from "./args.ts";
+import { readCaptureFile, writeFileAtomic } from "../io/capture-file.ts";
+import { PcapngWriter } from "../io/pcapng-writer.ts";
+import { parseRules } from "../control/rules.ts";
+import { formatList } from "../control/format-list.ts";
+import { loadEngine } from "../engine/load-node.ts";
+import { replayCapture } from "../replay/replay.ts";
+import { progressBar } from "./progress.ts";
+
+export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]";
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
+  if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
+  const rulesFile = args.values.get("rules");
+  if (!rulesFile) throw new UsageError(`--rules is required\n${REPLAY_USAGE}`);
+  const limit = intOption(args, "limit", 1, Number.MAX_SAFE_INTEGER);
+  const conns = intOption(args, "conns", 1, 1 << 24);
+  let rulesText: string;
+  try { rulesText = fs.readFileSync(rulesFile, "utf8"); }
+  catch (e) { throw new UsageError(`${rulesFile}: cannot read rules file (${(e as NodeJS.ErrnoException).code ?? e})`); }
+  const rules = parseRules(rulesText, rulesFile);             // rejects a bad line before any packet
+  const capture = args.positional[0];
+  const bytes = await readCaptureFile(capture);
+  const engine = await loadEngine(conns ? { conns } : {});
+  engine.applyRules(rules);
+  const out = args.values.has("out") ? new PcapngWriter() : null;
+  const bar = process.stderr.isTTY && !args.flags.has("json") ? progressBar(process.stderr) : null;
+  const result = replayCapture(engine, bytes, capture, rules, {
+    reflect: args.flags.has("reflect"), limit, out, onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+  });
+  bar?.done();
+  if (out) await writeFileAtomic(args.values.get("out")!, out.toBytes());
+  if (result.captureError) process.stderr.write(`wvs: ${result.captureError}; replayed the ${result.packets} packets before it\n`);
+  if (args.flags.has("json")) {
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  } else {
+    process.stdout.write(formatList(engine.snapshot(), { stats: true }));
+    const drops = Object.entries(result.drops).map(([k, v]) => `${k} ${v}`).join(", ");
+    process.stderr.write(`${result.packets} packets: ${result.forwarded} forwarded, ${result.dropped} dropped` +
+      `${drops ? ` (${drops})` : ""}, ${result.passed} passed; conns ${result.conns.created} created, ` +
+      `${result.conns.active} active, ${result.conns.inactive} inactive at the end; ${result.pps} packets/s\n`);
+  }
+  return result.captureError ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+// The `wvs` command: subcommand dispatch and error reporting. Errors the user can fix (usage, rules,
+// captures) print one clear line and exit 2 (usage/rules) or 1 (capture); anything else is a bug.
+import { replayCommand } from "./replay.ts";
+import { UsageError } from "./args.ts";
+import { RulesError } from "../control/errors.ts";
+import { CaptureError } from "../io/capture-reader.ts";
+import { CaptureFileError } from "../io/capture-file.ts";
+import { EngineError } from "../engine/engine.ts";
+
+const USAGE = `usage: wvs <command> [options]
+commands:
+  replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]
+  adm ARGS            the ipvsadm-compatible command (same as wvsadm)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "replay": return await replayCommand(rest);
+      case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
+      case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
+      default: throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof RulesError || e instanceof EngineError) {
+      process.stderr.write(`wvs: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CaptureError || e instanceof CaptureFileError) {
+      process.stderr.write(`wvs: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

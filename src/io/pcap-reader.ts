@@ -1,0 +1,91 @@
+// Classic libpcap file reader (the format of tcpdump -w; draft-ietf-opsawg-pcap). Browser-safe.
+//
+// File header, 24 bytes: magic u32 | version major u16 (2) | minor u16 | thiszone i32 | sigfigs u32
+// | snaplen u32 | linktype u32. Magic a1b2c3d4 = microsecond timestamps, a1b23c4d = nanosecond;
+// read in the other byte order they mean a file written on a machine of the other endianness.
+// The linktype word carries FCS information in its top 4 bits (bit 28 = FCS length present,
+// bits 29-31 = FCS length in 16-bit words); the link type proper is `& 0x0FFFFFFF`.
+// Record: ts_sec u32 | ts_frac u32 | caplen u32 | origlen u32, then caplen bytes.
+//
+// Invariants: no allocation per packet; a record whose fraction is out of range (>= 1e6 µs or
+// >= 1e9 ns, seen in fuzzed files) is normalised by carrying whole seconds into tsSec, so
+// tsFracNs always stays below 1e9. Version major must be 2 (as libpcap requires).
+import { CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
+
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+const FILE_HEADER = 24;
+const RECORD_HEADER = 16;
+
+export class PcapReader extends CaptureReader {
+  readonly format = "pcap" as const;
+  /** True when the file stores nanoseconds (magic a1b23c4d). */
+  readonly nanos: boolean;
+  readonly littleEndian: boolean;
+  readonly versionMajor: number;
+  readonly versionMinor: number;
+  readonly snaplen: number;
+
+  constructor(bytes: Uint8Array, name: string, opts?: OpenCaptureOptions) {
+    super(bytes, name, opts);
+    const dv = this.dv;
+    if (this.end < 4) throw this.fail(0, "not a pcap or pcapng file", `only ${this.end} bytes`);
+    const be = dv.getUint32(0, false);
+    const le = dv.getUint32(0, true);
+    if (be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) this.littleEndian = false;
+    else if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS) this.littleEndian = true;
+    else throw this.fail(0, `not a pcap file (magic ${hex32(be)})`);
+    this.nanos = (this.littleEndian ? le : be) === PCAP_MAGIC_NS;
+    if (this.end < FILE_HEADER) {
+      throw this.fail(0, "truncated pcap file header", `needs ${FILE_HEADER} bytes, ${this.end} left`);
+    }
+    const lt = this.littleEndian;
+    this.versionMajor = dv.getUint16(4, lt);
+    this.versionMinor = dv.getUint16(6, lt);
+    if (this.versionMajor !== 2) {
+      throw this.fail(4, `unsupported pcap version ${this.versionMajor}.${this.versionMinor}`);
+    }
+    this.snaplen = dv.getUint32(16, lt);
+    const word = dv.getUint32(20, lt);
+    this.linktype = word & 0x0fffffff;
+    this.fcsLen = word & 0x10000000 ? ((word >>> 29) & 7) * 2 : 0;
+    this.pos = FILE_HEADER;
+  }
+
+  next(): boolean {
+    if (this.failed !== null) throw this.failed;
+    const pos = this.pos;
+    const left = this.end - pos;
+    if (left < RECORD_HEADER) {
+      if (left === 0) return false;
+      throw this.fail(pos, "truncated record header", `needs ${RECORD_HEADER} bytes, ${left} left`);
+    }
+    const dv = this.dv;
+    const lt = this.littleEndian;
+    const caplen = dv.getUint32(pos + 8, lt);
+    if (caplen > this.maxCaplen) {
+      throw this.fail(pos, `caplen ${caplen} exceeds the maximum of ${this.maxCaplen}`);
+    }
+    if (caplen > left - RECORD_HEADER) {
+      throw this.fail(pos, "truncated packet record",
+        `needs ${RECORD_HEADER + caplen} bytes, ${left} left`);
+    }
+    let sec = dv.getUint32(pos, lt);
+    let frac = dv.getUint32(pos + 4, lt);
+    if (this.nanos) {
+      if (frac >= 1e9) { const carry = Math.floor(frac / 1e9); sec += carry; frac -= carry * 1e9; }
+    } else {
+      if (frac >= 1e6) { const carry = Math.floor(frac / 1e6); sec += carry; frac -= carry * 1e6; }
+      frac *= 1000;
+    }
+    this.tsSec = sec;
+    this.tsFracNs = frac;
+    this.caplen = caplen;
+    this.origLen = dv.getUint32(pos + 12, lt);
+    this.recordOffset = pos;
+    this.dataOffset = pos + RECORD_HEADER;
+    this.pos = pos + RECORD_HEADER + caplen;
+    this.index++;
+    return true;
+  }
+}

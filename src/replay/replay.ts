@@ -1,0 +1,110 @@
+// Capture replay (wvs replay): feeds every packet of a capture through the engine in batches on the
+// capture's own clock, optionally writes what the director transmits, and summarises the result in
+// the shape of `wvs replay --json`. Browser-safe: the page runs the same function on a file it was
+// given. Link types other than Ethernet are converted to Ethernet frames first (src/io/linktype.ts).
+// Invariant: packets = forwarded + dropped + passed; host-side problems (a link header too short to
+// convert, a frame larger than a batch) are counted as drops with their own reason names.
+import { openCapture, CaptureError, type CaptureReader } from "../io/capture-reader.ts";
+import { toEthernet, LinkError } from "../io/linktype.ts";
+import type { PcapngWriter } from "../io/pcapng-writer.ts";
+import { matchMark } from "../control/iptables-mark.ts";
+import type { RuleSet } from "../control/model.ts";
+import { parseIp } from "../wire/addr.ts";
+import type { Engine } from "../engine/engine.ts";
+import * as A from "../engine/abi.ts";
+import { peekFrame } from "./peek.ts";
+import { summarise, type ReplaySummary } from "./summary.ts";
+
+export interface ReplayOptions {
+  reflect?: boolean;
+  limit?: number;
+  out?: PcapngWriter | null;
+  onProgress?: (done: number, total: number) => void;
+  /** Monotonic clock in ms (performance.now by default). */
+  clock?: () => number;
+}
+
+export interface ReplayResult extends ReplaySummary {
+  /** Set when the capture ended in an error after some packets (they were replayed). */
+  captureError?: string;
+}
+
+/** Extra room reserved per frame: a cooked header becomes a 14-byte Ethernet header (+ slack). */
+const LINK_SLACK = 16;
+
+export function replayCapture(engine: Engine, bytes: Uint8Array, name: string, rules: RuleSet, opts: ReplayOptions = {}): ReplayResult {
+  const reader = openCapture(bytes, name);
+  return replayReader(engine, reader, rules, opts);
+}
+
+export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, opts: ReplayOptions = {}): ReplayResult {
+  const clock = opts.clock ?? (() => performance.now());
+  const limit = opts.limit ?? Infinity;
+  const out = opts.out ?? null;
+  const vips = opts.reflect ? virtualAddresses(rules) : [];
+  const hostDrops: Record<string, number> = {};
+  let hostPassed = 0;
+  const tsSec: number[] = [], tsNs: number[] = [];
+  let packets = 0;
+  let captureError: string | undefined;
+  const total = r.bytes.length;
+
+  const flush = () => {
+    const n = engine.batchCount;
+    if (n === 0) return;
+    engine.run();
+    if (!out) return;
+    const u8 = engine.u8;
+    for (let k = 0; k < n; k++) {
+      if ((engine.verdictWord(k) & 0xff) !== A.VERDICT_TX) continue;
+      out.addFrom(tsSec[k], tsNs[k], u8, engine.outOffset(k), engine.outLength(k));
+    }
+  };
+
+  const t0 = clock();
+  try {
+    while (packets < limit && r.next()) {
+      packets++;
+      const need = r.caplen + LINK_SLACK;
+      let at = engine.reserve(need);
+      if (at < 0) { flush(); at = engine.reserve(need); }
+      if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
+      const len = toEthernet(r.linktype, r.bytes, r.dataOffset, r.caplen, engine.u8, at);
+      if (len < 0) {
+        if (len === LinkError.UnknownProtocol) hostPassed++;
+        else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
+        continue;
+      }
+      let mark = 0;
+      if (rules.marks.length || vips.length) {
+        const p = peekFrame(engine.u8, at, len);
+        if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
+        if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, i) => x === p.src[i]))) {
+          if (engine.batchCount > 0) {                 // the reply's conn may come from this very batch
+            const saved = engine.u8.slice(at, at + len);
+            flush();
+            at = engine.reserve(need);
+            engine.u8.set(saved, at);
+          }
+          engine.reflect(at, len);
+        }
+      }
+      const k = engine.batchCount;
+      tsSec[k] = r.tsSec; tsNs[k] = r.tsFracNs;
+      engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
+      if (opts.onProgress && (packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
+    }
+  } catch (e) {
+    if (!(e instanceof CaptureError)) throw e;
+    captureError = e.message;
+  }
+  flush();
+  const elapsedMs = clock() - t0;
+  return { ...summarise(engine, packets, hostPassed, hostDrops, elapsedMs), ...(captureError ? { captureError } : {}) };
+}
+
+function virtualAddresses(rules: RuleSet): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const s of rules.services) if (!s.fwmark) { const a = parseIp(s.addr); if (a) out.push(a.bytes); }
+  return out;
+}
