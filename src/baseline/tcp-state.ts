@@ -2,7 +2,7 @@
 // (client -> director), ipvs-dataplane.md §3.2-§3.4 (ip_vs_proto_tcp.c tcp_states), with the default
 // per-state idle timeouts of §3.1. Only what a NAT director sees on the client side is modelled.
 
-export const enum TcpState {
+export enum TcpState {
   NONE = 0, ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, SYNACK,
 }
 

@@ -128,6 +128,14 @@ export class Engine {
     return this.check(rc, r.fwmark ? `service FWM ${r.fwmark}` : `service ${r.proto} ${r.addr}:${r.port}`, r.line);
   }
 
+  /** ip_vs_edit_service: scheduler, flags, persistence; a new scheduler starts from its init state. */
+  editService(si: number, r: ServiceRule): void {
+    const rc = this.x.svcEdit(si, this.schedId(r), this.svcFlags(r), r.persistent, this.netmaskNum(r));
+    this.check(rc, `service ${r.proto} ${r.addr}:${r.port}`, r.line);
+    const a = this.applied.find((x) => x.index === si);
+    if (a) a.rule = r;
+  }
+
   addDest(si: number, d: DestRule): number {
     this.scratchAddr(d.af, d.addr);
     const rc = this.x.destAdd(si, d.af, d.port, FWD_NUM[d.fwd], d.weight, d.uThreshold, d.lThreshold, TUN_NUM[d.tunType], d.tunPort, CSUM_NUM[d.tunCsum]);

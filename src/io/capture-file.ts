@@ -16,7 +16,7 @@ export class CaptureFileError extends Error {
   constructor(action: string, file: string, cause: unknown) {
     const e = cause as NodeJS.ErrnoException | undefined;
     const code = typeof e?.code === "string" ? e.code : "";
-    const why = e?.message ? e.message.replace(/^[A-Z_]+: /, "").replace(/, \w+ '.*'$/, "") : String(cause);
+    const why = e?.message ? e.message.replace(/^[A-Z_]+: /, "").replace(/, \w+( '.*')?$/, "") : String(cause);
     super(`cannot ${action} ${file}: ${code ? `${code} (${why})` : why}`, { cause });
     this.name = "CaptureFileError";
     this.path = file;

@@ -30,11 +30,12 @@ test("hand-written IPv4/UDP frame with Ethernet padding", () => {
   assert.ok(ip.df);
   assert.is(ip.ttl, 64);
   assert.is(ip.trailer.length, 6);
-  assert.is(ip.l4!.kind, "udp");
-  if (ip.l4!.kind !== "udp") return;
-  assert.is(ip.l4.sport, 1024);
-  assert.is(ip.l4.dport, 53);
-  assert.is(Buffer.from(ip.l4.payload).toString("hex"), "deadbeef");
+  const u = ip.l4!;
+  assert.is(u.kind, "udp");
+  if (u.kind !== "udp") return;
+  assert.is(u.sport, 1024);
+  assert.is(u.dport, 53);
+  assert.is(Buffer.from(u.payload).toString("hex"), "deadbeef");
   const v = verifyChecksums(d);
   assert.is(v.ipv4, false);                                  // header checksum left at 0 above
   assert.is(v.l4, undefined);                                // UDP/IPv4 checksum 0 = none

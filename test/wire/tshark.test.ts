@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import path from "node:path";
 import { buildFrame, buildIp, tcpOptions, sctpInit, sctpData, sctpParam } from "../../src/wire/build.ts";
-import type { FrameSpec, PacketSpec } from "../../src/wire/build.ts";
+import type { FrameSpec, Ip4Spec, PacketSpec } from "../../src/wire/build.ts";
 import { decodeFrame, decodeIp } from "../../src/wire/decode.ts";
 import type { DecodedIp } from "../../src/wire/decode.ts";
 import { verifyChecksums, verifyIp, type ChecksumReport } from "../../src/wire/verify.ts";
@@ -86,7 +86,7 @@ const CASES: [string, FrameSpec, string, boolean?][] = [
   ["IPv6 hbh+dst options", { eth, ip: { v: 6, src: c6, dst: v6, ext: [{ type: "hbh", options: Uint8Array.of(5, 2, 0, 0) }, { type: "dst" }] }, l4: { tcp: { sport: 1, dport: 5555, flags: "A" } } }, "eth:ethertype:ipv6:ipv6.hopopts:ipv6.dstopts:tcp"],
   ["IPv6 SRH final destination", { eth, ip: { v: 6, src: c6, dst: v6, ext: [{ type: "rt", rtype: 4, segsLeft: 1, data: srh }] }, l4: { udp: { sport: 1, dport: 7777, payload: bytes(9) } } }, "eth:ethertype:ipv6:ipv6.routing:udp:data"],
   ["ARP", { eth: { ...eth, dst: "ff:ff:ff:ff:ff:ff" }, arp: { op: 1, sha: eth.src, spa: r4, tpa: d4 } }, "eth:ethertype:arp"],
-  ["bad IPv4 header checksum", { eth, ip: { ...syn4.ip, badChecksum: true }, l4: syn4.l4 }, "eth:ethertype:ip:tcp", true],
+  ["bad IPv4 header checksum", { eth, ip: { ...(syn4.ip as Ip4Spec), badChecksum: true }, l4: syn4.l4 }, "eth:ethertype:ip:tcp", true],
   ["bad TCP checksum", { eth, ip: syn4.ip, l4: { tcp: { sport: 1, dport: 80, flags: "S", badChecksum: true } } }, "eth:ethertype:ip:tcp", true],
   ["bad SCTP CRC", { eth, ip: syn4.ip, l4: { sctp: { sport: 1, dport: 2, vtag: 0, chunks: [sctpInit({ initTag: 1 })], badChecksum: true } } }, "eth:ethertype:ip:sctp", true],
   ["bad ICMPv6 checksum", { eth, ip: { v: 6, src: c6, dst: v6 }, l4: { icmp6: { type: 128, code: 0, badChecksum: true } } }, "eth:ethertype:ipv6:icmpv6", true],

@@ -1,0 +1,27 @@
+// The host's ABI copy (src/engine/abi.ts) must be exactly what scripts/gen-abi.ts makes from
+// assembly/abi.ts, and the drop-reason table must name every DROP_* code once.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fs from "node:fs";
+import path from "node:path";
+import { root } from "../helpers/paths.ts";
+import { generateAbi } from "../../scripts/gen-abi.ts";
+import * as A from "../../src/engine/abi.ts";
+
+test("src/engine/abi.ts is generated from assembly/abi.ts", () => {
+  const expected = generateAbi(fs.readFileSync(path.join(root, "assembly/abi.ts"), "utf8"));
+  assert.is(fs.readFileSync(path.join(root, "src/engine/abi.ts"), "utf8"), expected);
+});
+
+test("drop reason names cover 0..DROP_REASONS-1 without duplicates", () => {
+  assert.is(A.DROP_REASON_NAMES.length, A.DROP_REASONS);
+  assert.is(new Set(A.DROP_REASON_NAMES).size, A.DROP_REASONS);
+  assert.is(A.DROP_REASON_NAMES[A.DROP_TRUNCATED_L4], "truncated-l4");
+});
+
+test("the generator drifts when assembly/abi.ts changes", () => {
+  const src = fs.readFileSync(path.join(root, "assembly/abi.ts"), "utf8");
+  assert.is.not(generateAbi(src.replace("DESC_SIZE: u32 = 32", "DESC_SIZE: u32 = 48")), generateAbi(src));
+});
+
+test.run();
