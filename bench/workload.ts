@@ -73,9 +73,12 @@ export function writeFlow(buf: Uint8Array, at: number, t: Template, caddr: numbe
   buf[at + 50] = tcp >>> 8; buf[at + 51] = tcp & 0xff;
 }
 
-/** Byte image of a batch of flows laid out as reserve() would place them. */
-export function batchImage(t: Template, flows: ArrayLike<number>, image = new Uint8Array(frameAt(flows.length))): Uint8Array {
-  for (let k = 0; k < flows.length; k++) writeFlow(image, frameAt(k), t, flowAddr(flows[k]), flowPort(flows[k]));
+/** Byte image of a batch of n frames (frame k carries flow flowOf(k)) laid out as reserve() places them. */
+export function batchImage(t: Template, n: number, flowOf: (k: number) => number, image = new Uint8Array(frameAt(n))): Uint8Array {
+  for (let k = 0; k < n; k++) {
+    const f = flowOf(k);
+    writeFlow(image, frameAt(k), t, flowAddr(f), flowPort(f));
+  }
   return image;
 }
 

@@ -3,9 +3,9 @@
 // object, frames parsed from a Uint8Array, RFC 1624 incremental checksums. It exists only to give the
 // benchmark a ratio (bench/run.ts) and is checked byte for byte against the engine
 // (test/bench/baseline.test.ts). Scope: Ethernet II + IPv4 + TCP, client->director direction only;
-// anything else is passed, as the engine passes what it does not handle. Expiry runs from expire(),
-// never on the packet path. Dest lists are newest first (as IPVS list_add_rcu) so wlc picks the same
-// dest as the engine.
+// anything else is passed, as the engine passes what it does not handle. A lone SYN for a conn in
+// TIME_WAIT/CLOSE replaces it (conn_reuse_mode, §3.8). Expiry runs from expire(), never on the packet
+// path. Dest lists are newest first (as IPVS list_add_rcu) so wlc picks the same dest as the engine.
 import type { RuleSet } from "../control/model.ts";
 import { csumUpdate, csumUpdate32, ipv4HeaderValid, rd16, wr16 } from "./checksum.ts";
 import { TcpState, TCP_TIMEOUT_SECS, isActive, mayCreate, nextInputState } from "./tcp-state.ts";
@@ -101,6 +101,10 @@ export class BaselineDirector {
     const key = saddr * 65536 + sport;
     let conn = this.conns.get(key);
     if (conn !== undefined && (conn.vaddr !== daddr || conn.vport !== dport)) return V_PASS;
+    if (conn !== undefined && (flags & 0x17) === 0x02 && (conn.state === TcpState.TIME_WAIT || conn.state === TcpState.CLOSE)) {
+      this.remove(key, conn);                // conn_reuse_mode: a fresh SYN replaces a closed conn
+      conn = undefined;
+    }
     if (conn === undefined) {
       const svc = this.services.get(daddr * 65536 + dport);
       if (svc === undefined || !mayCreate(flags)) return V_PASS;
@@ -140,6 +144,11 @@ export class BaselineDirector {
     return V_TX;
   }
 
+  private remove(key: number, c: Conn): void {
+    if (c.inactive) c.dest.inactive--; else c.dest.active--;
+    this.conns.delete(key);
+  }
+
   private drop(reason: number): number { this.reason = reason; return V_DROP; }
 
   /** Removes every conn idle past its timeout (the host's periodic timer; not on the packet path). */
@@ -147,8 +156,7 @@ export class BaselineDirector {
     let n = 0;
     for (const [key, c] of this.conns) {
       if (c.expires - now > 0) continue;
-      if (c.inactive) c.dest.inactive--; else c.dest.active--;
-      this.conns.delete(key);
+      this.remove(key, c);
       n++;
     }
     return n;

@@ -12,7 +12,7 @@
 //   again. `packetsRead` on the error counts the packets returned before it.
 // - Policy for a truncated final record (a file cut short while being written or copied): it is an
 //   error, not a silent end. The caller decides whether to keep the packets already read
-//   (err.packetsRead of them) and report the damage, which is what `wvs replay` does.
+//   (err.packetsRead of them) and report the damage; a replay should do both.
 
 /** libpcap's MAXIMUM_SNAPLEN: the largest caplen accepted unless the caller raises it. */
 export const DEFAULT_MAX_CAPLEN = 262144;

@@ -66,7 +66,7 @@ export class PcapReader extends CaptureReader {
     if (caplen > this.maxCaplen) {
       throw this.fail(pos, `caplen ${caplen} exceeds the maximum of ${this.maxCaplen}`);
     }
-    if (caplen > left) {
+    if (caplen > left - RECORD_HEADER) {
       throw this.fail(pos, "truncated packet record",
         `needs ${RECORD_HEADER + caplen} bytes, ${left} left`);
     }

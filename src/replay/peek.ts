@@ -2,7 +2,7 @@
 // the packet: the firewall mark (iptables MARK rules) and whether the source is a virtual address
 // (--reflect). It reads only what it needs and returns null for anything it cannot read; the engine
 // does the real, validating parse.
-export interface Peek { af: 4 | 6; proto: number; src: Uint8Array; dst: Uint8Array; sport: number; dport: number }
+export interface Peek { af: 4 | 6; proto: number; src: Uint8Array; dst: Uint8Array; sport: number; dport: number; tcpFlags: number; sctpChunk: number }
 
 const L4_PORTS = new Set([6, 17, 132]);
 
@@ -23,7 +23,7 @@ export function peekFrame(b: Uint8Array, off: number, len: number): Peek | null 
     af = 4; proto = b[ip + 9];
     l4 = ip + (b[ip] & 15) * 4;
     src = b.subarray(ip + 12, ip + 16); dst = b.subarray(ip + 16, ip + 20);
-    if (((b[ip + 6] << 8) | b[ip + 7]) & 0x1fff) return { af, proto, src, dst, sport: 0, dport: 0 };
+    if (((b[ip + 6] << 8) | b[ip + 7]) & 0x1fff) return { af, proto, src, dst, sport: 0, dport: 0, tcpFlags: 0, sctpChunk: -1 };
   } else if (et === 0x86dd) {
     if (ip + 40 > end) return null;
     af = 6; proto = b[ip + 6]; l4 = ip + 40;
@@ -34,5 +34,7 @@ export function peekFrame(b: Uint8Array, off: number, len: number): Peek | null 
     af, proto, src, dst,
     sport: ports ? (b[l4] << 8) | b[l4 + 1] : 0,
     dport: ports ? (b[l4 + 2] << 8) | b[l4 + 3] : 0,
+    tcpFlags: proto === 6 && l4 + 14 <= end ? b[l4 + 13] : 0,
+    sctpChunk: proto === 132 && l4 + 13 <= end ? b[l4 + 12] : -1,
   };
 }

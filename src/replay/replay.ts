@@ -20,6 +20,8 @@ export interface ReplayOptions {
   limit?: number;
   out?: PcapngWriter | null;
   onProgress?: (done: number, total: number) => void;
+  /** Called for every packet after its batch ran: its 0-based index in the capture and its verdict word. */
+  tap?: (index: number, verdict: number, engine: Engine, slot: number) => void;
   /** Monotonic clock in ms (performance.now by default). */
   clock?: () => number;
 }
@@ -44,7 +46,8 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
   const vips = opts.reflect ? virtualAddresses(rules) : [];
   const hostDrops: Record<string, number> = {};
   let hostPassed = 0;
-  const tsSec: number[] = [], tsNs: number[] = [];
+  const tsSec: number[] = [], tsNs: number[] = [], index: number[] = [];
+  const tap = opts.tap;
   let packets = 0;
   let captureError: string | undefined;
   const total = r.bytes.length;
@@ -53,6 +56,7 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
     const n = engine.batchCount;
     if (n === 0) return;
     engine.run();
+    if (tap) for (let k = 0; k < n; k++) tap(index[k], engine.verdictWord(k), engine, k);
     if (!out) return;
     const u8 = engine.u8;
     for (let k = 0; k < n; k++) {
@@ -90,7 +94,7 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
         }
       }
       const k = engine.batchCount;
-      tsSec[k] = r.tsSec; tsNs[k] = r.tsFracNs;
+      tsSec[k] = r.tsSec; tsNs[k] = r.tsFracNs; index[k] = packets - 1;
       engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
       if (opts.onProgress && (packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
     }

@@ -55,7 +55,6 @@ test("baseline transmits the same bytes as the engine, frame by frame", async ()
       assert.is(b.reason, w >>> 8, `${at}: drop reason`);
       if (v === 1) {
         const out = e.output(k);
-        if (process.env.DBG && Buffer.compare(Buffer.from(copy.subarray(0, b.outLen)), Buffer.from(out))) console.log(at, (globalThis as any).desc?.(st.frame), (globalThis as any).desc?.(out), (globalThis as any).desc?.(copy));
         assert.equal(copy.subarray(0, b.outLen), out, `${at}: output bytes`);
         assert.ok(verifyChecksums(out).ok, `${at}: checksums`);
         tx++;
@@ -65,7 +64,6 @@ test("baseline transmits the same bytes as the engine, frame by frame", async ()
   }
   assert.is(checked, steps.length);
   assert.ok(tx > 4000, `most frames transmitted (${tx})`);
-  assert.ok(b.reason === 0 || true);
   const engineDests = e.snapshot().services[0].dests.map((d) => [d.active, d.inactive]);
   const svc = [...(b as unknown as { services: Map<number, { dests: { active: number; inactive: number }[] }> }).services.values()][0];
   assert.equal(svc.dests.map((d) => [d.active, d.inactive]), engineDests, "dest counters");

@@ -100,6 +100,18 @@ test("64-bit timestamps at every resolution match BigInt arithmetic", () => {
   }
 });
 
+test("an option running past its block is an error at the option's offset", () => {
+  const b = new BlockBuilder();
+  b.shb(true);                                   // 28 bytes: the IDB starts at 28, its options at 44
+  const body = Buffer.alloc(16);
+  body.writeUInt16LE(1, 0);
+  body.writeUInt16LE(9, 8);                      // if_tsresol claiming 8 bytes, 4 present
+  body.writeUInt16LE(8, 10);
+  b.raw(1, body);
+  assert.throws(() => openCapture(b.bytes(), "o.pcapng").next(),
+    (e: unknown) => (e as Error).message === "o.pcapng: interface option 9 overruns its block at byte 44");
+});
+
 if (!haveTshark) {
   skipSuite("io/pcapng-features tshark", "tshark is not installed");
 } else {

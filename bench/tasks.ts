@@ -1,0 +1,60 @@
+// Registers the timed tasks on one tinybench Bench. One iteration = one batch. Established traffic
+// cycles through prebuilt batch images of ACKs for random existing flows; new-connection traffic
+// builds a batch of never-seen flows before each iteration (untimed) and, when the table is about to
+// fill, jumps the clock past the SYN_RECV timeout (untimed) so every conn expires. Modes:
+//   run       frames already copied in beforeEach; only the processing is timed
+//   copy+run  the per-batch copy (bulk image + reserve/commit descriptors) and the processing
+//   push+run  engine only: Engine.push() per frame (the plain API) and the processing
+import type { Bench } from "tinybench";
+import type { Target } from "./targets.ts";
+import { batchImage, frameAt, type Template } from "./workload.ts";
+import { HZ } from "../src/engine/abi.ts";
+
+export type Mode = "run" | "copy+run" | "push+run";
+
+export interface TaskInfo { name: string; side: string; workload: "established" | "syn"; mode: Mode; batch: number; packets: number; tx: number }
+
+export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint8Array[], batch: number, now: number, modes: Mode[]): TaskInfo[] {
+  return modes.map((mode) => {
+    const info: TaskInfo = { name: `${side} established ${mode}`, side, workload: "established", mode, batch, packets: 0, tx: 0 };
+    let i = 0;
+    const next = (): Uint8Array => pool[i++ % pool.length];
+    const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
+    if (mode === "run") {
+      bench.add(info.name, () => count(t.run(now)), { beforeEach: () => t.load(next(), batch, now) });
+    } else if (mode === "copy+run") {
+      bench.add(info.name, () => { t.load(next(), batch, now); count(t.run(now)); });
+    } else {
+      bench.add(info.name, () => { t.push(next(), batch, now); count(t.run(now)); });
+    }
+    return info;
+  });
+}
+
+export interface SynState { nextFlow: number; now: number; capacity: number; resets: number }
+
+export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st: SynState, batch: number, modes: Mode[]): TaskInfo[] {
+  const image = new Uint8Array(frameAt(batch));
+  const prepare = (): void => {
+    if (t.conns() + batch > st.capacity) {
+      st.now += 60 * HZ + 1;                  // past the SYN_RECV timeout: the whole table expires
+      t.expire(st.now);
+      st.resets++;
+    }
+    const base = st.nextFlow;
+    batchImage(syn, batch, (k) => base + k, image);
+    st.nextFlow += batch;
+  };
+  return modes.map((mode) => {
+    const info: TaskInfo = { name: `${side} syn ${mode}`, side, workload: "syn", mode, batch, packets: 0, tx: 0 };
+    const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
+    if (mode === "run") {
+      bench.add(info.name, () => count(t.run(st.now)), { beforeEach: () => { prepare(); t.load(image, batch, st.now); } });
+    } else if (mode === "copy+run") {
+      bench.add(info.name, () => { t.load(image, batch, st.now); count(t.run(st.now)); }, { beforeEach: prepare });
+    } else {
+      bench.add(info.name, () => { t.push(image, batch, st.now); count(t.run(st.now)); }, { beforeEach: prepare });
+    }
+    return info;
+  });
+}
