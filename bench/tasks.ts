@@ -10,6 +10,9 @@ import type { Target } from "./targets.ts";
 import { batchImage, frameAt, type Template } from "./workload.ts";
 import { HZ } from "../src/engine/abi.ts";
 
+// async: false, or tinybench calls the function once at add() time to see whether it returns a promise.
+const SYNC = { async: false } as const;
+
 export type Mode = "run" | "copy+run" | "push+run";
 
 export interface TaskInfo { name: string; side: string; workload: "established" | "syn"; mode: Mode; batch: number; packets: number; tx: number }
@@ -21,11 +24,11 @@ export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint
     const next = (): Uint8Array => pool[i++ % pool.length];
     const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
     if (mode === "run") {
-      bench.add(info.name, () => count(t.run(now)), { beforeEach: () => t.load(next(), batch, now) });
+      bench.add(info.name, () => count(t.run(now)), { async: false, beforeEach: () => t.load(next(), batch, now) });
     } else if (mode === "copy+run") {
-      bench.add(info.name, () => { t.load(next(), batch, now); count(t.run(now)); });
+      bench.add(info.name, () => { t.load(next(), batch, now); count(t.run(now)); }, SYNC);
     } else {
-      bench.add(info.name, () => { t.push(next(), batch, now); count(t.run(now)); });
+      bench.add(info.name, () => { t.push(next(), batch, now); count(t.run(now)); }, SYNC);
     }
     return info;
   });
@@ -49,11 +52,11 @@ export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st:
     const info: TaskInfo = { name: `${side} syn ${mode}`, side, workload: "syn", mode, batch, packets: 0, tx: 0 };
     const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
     if (mode === "run") {
-      bench.add(info.name, () => count(t.run(st.now)), { beforeEach: () => { prepare(); t.load(image, batch, st.now); } });
+      bench.add(info.name, () => count(t.run(st.now)), { async: false, beforeEach: () => { prepare(); t.load(image, batch, st.now); } });
     } else if (mode === "copy+run") {
-      bench.add(info.name, () => { t.load(image, batch, st.now); count(t.run(st.now)); }, { beforeEach: prepare });
+      bench.add(info.name, () => { t.load(image, batch, st.now); count(t.run(st.now)); }, { async: false, beforeEach: prepare });
     } else {
-      bench.add(info.name, () => { t.push(image, batch, st.now); count(t.run(st.now)); }, { beforeEach: prepare });
+      bench.add(info.name, () => { t.push(image, batch, st.now); count(t.run(st.now)); }, { async: false, beforeEach: prepare });
     }
     return info;
   });
