@@ -22,6 +22,7 @@ const cfg = quick
   ? { conns: 1 << 14, timeMs: 40, warmupMs: 10, iterations: 8, poolBatches: 4 }
   : { conns: 1 << 20, timeMs: 1500, warmupMs: 300, iterations: 32, poolBatches: 128 };
 const BATCH = BATCH_MAX;
+const HOT_FLOWS = 4096;                            // hot-set variant: ACKs of 4096 of the table's flows
 const T0 = 1000;                                   // jiffies; constant for established traffic
 const syn = makeTemplate("S");
 const ack = makeTemplate("A");
@@ -64,6 +65,7 @@ const memory = engineMemory(est, tiny);
 
 const pick = rng(0x5eed1234);
 const pool = Array.from({ length: cfg.poolBatches }, () => batchImage(ack, BATCH, () => pick() % cfg.conns));
+const hotPool = Array.from({ length: 16 }, () => batchImage(ack, BATCH, () => pick() % HOT_FLOWS));
 
 const synE = await loadEngine({ conns: cfg.conns });
 synE.applyRules(RULES);
@@ -79,6 +81,8 @@ const bench = new Bench({
 const infos: TaskInfo[] = [
   ...addEstablished(bench, "engine", estT, pool, BATCH, T0, ["run", "copy+run", "push+run"]),
   ...addEstablished(bench, "baseline", estBT, pool, BATCH, T0, ["run", "copy+run"]),
+  ...addEstablished(bench, "engine", estT, hotPool, BATCH, T0, ["run"], "established-hot"),
+  ...addEstablished(bench, "baseline", estBT, hotPool, BATCH, T0, ["run"], "established-hot"),
   ...addSyn(bench, "engine", new EngineTarget(synE), syn, synStateE, BATCH, ["run", "copy+run"]),
   ...addSyn(bench, "baseline", new BaselineTarget(synB, BATCH), syn, synStateB, BATCH, ["run", "copy+run"]),
 ];
@@ -90,11 +94,13 @@ const rows = taskRows(bench, infos);
 const pps = (name: string): number => rows.find((r) => r.name === name)!.pps;
 const replay = {
   established: { pps: pps("engine established run"), copyPps: pps("engine established copy+run"), pushPps: pps("engine established push+run") },
+  establishedHot: { pps: pps("engine established-hot run"), flows: HOT_FLOWS },
   syn: { pps: pps("engine syn run"), copyPps: pps("engine syn copy+run"), tableResets: synStateE.resets },
 };
 const baselineBytes = (heapAfter - heapBefore) / cfg.conns;
 const baseline = {
   established: { pps: pps("baseline established run"), copyPps: pps("baseline established copy+run") },
+  establishedHot: { pps: pps("baseline established-hot run"), flows: HOT_FLOWS },
   syn: { pps: pps("baseline syn run"), copyPps: pps("baseline syn copy+run"), tableResets: synStateB.resets },
   bytesPerConn: baselineBytes, heapUsedBefore: heapBefore, heapUsedAfter: heapAfter, gc: gcSource,
 };
@@ -102,6 +108,7 @@ const ratios = {
   established: replay.established.pps / baseline.established.pps,
   establishedCopy: replay.established.copyPps / baseline.established.copyPps,
   establishedPush: replay.established.pushPps / baseline.established.copyPps,
+  establishedHot: replay.establishedHot.pps / baseline.establishedHot.pps,
   syn: replay.syn.pps / baseline.syn.pps,
   synCopy: replay.syn.copyPps / baseline.syn.copyPps,
   memory: baselineBytes / memory.abiBytesPerConn,

@@ -1,5 +1,6 @@
 // Registers the timed tasks on one tinybench Bench. One iteration = one batch. Established traffic
-// cycles through prebuilt batch images of ACKs for random existing flows; new-connection traffic
+// cycles through prebuilt batch images of ACKs for random existing flows (all of them, or a small hot
+// set to show the cache-resident rate over the same table); new-connection traffic
 // builds a batch of never-seen flows before each iteration (untimed) and, when the table is about to
 // fill, jumps the clock past the SYN_RECV timeout (untimed) so every conn expires. Modes:
 //   run       frames already copied in beforeEach; only the processing is timed
@@ -15,11 +16,11 @@ const SYNC = { async: false } as const;
 
 export type Mode = "run" | "copy+run" | "push+run";
 
-export interface TaskInfo { name: string; side: string; workload: "established" | "syn"; mode: Mode; batch: number; packets: number; tx: number }
+export interface TaskInfo { name: string; side: string; workload: string; mode: Mode; batch: number; packets: number; tx: number }
 
-export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint8Array[], batch: number, now: number, modes: Mode[]): TaskInfo[] {
+export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint8Array[], batch: number, now: number, modes: Mode[], workload = "established"): TaskInfo[] {
   return modes.map((mode) => {
-    const info: TaskInfo = { name: `${side} established ${mode}`, side, workload: "established", mode, batch, packets: 0, tx: 0 };
+    const info: TaskInfo = { name: `${side} ${workload} ${mode}`, side, workload, mode, batch, packets: 0, tx: 0 };
     let i = 0;
     const next = (): Uint8Array => pool[i++ % pool.length];
     const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
