@@ -22,7 +22,7 @@ export const HZ: u32 = 250;            // engine clock: jiffies of 4 ms
 // ---- verdicts ----
 export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
 export const VERDICT_TX: u32 = 1;      // transmit DESC_OUT_OFF/DESC_OUT_LEN
-export const VERDICT_DROP: u32 = 2;    // dropped; reason in bits 8..15
+export const VERDICT_DROP: u32 = 2;    // dropped; reason in bits 8..15; DESC_OUT_LEN > 0: an ICMP error to send back
 
 // ---- drop reasons ----
 export const DROP_NONE: u32 = 0;

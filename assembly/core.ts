@@ -5,7 +5,7 @@
 import {
   VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
   DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
-  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
+  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
   TCP_FIN_WAIT,
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
@@ -24,11 +24,19 @@ import { SCTP_S_CLOSED } from "./proto/sctp-table";
 import { icmpHandle, icmpOutFrame, icmpOutLen, icmpHint } from "./proto/icmp";
 import { xmitIn, xmitOut, connIsMasq, outFrame, outLen, outHint } from "./xmit/index";
 import { statsIn, statsOut } from "./stats";
+import { icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_TIME_EXCEED } from "./xmit/icmp-reply";
 import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn } from "./settings";
 
 export let vFrame: usize = 0;
 export let vLen: u32 = 0;
 export let vHint: u32 = 0;
+
+/** Drop the packet and answer its source with an ICMP error (the frame is left in vFrame/vLen). */
+function dropWithIcmp(r: u32, v4type: u32, v4code: u32, v6type: u32, v6code: u32): u32 {
+  if (pAf == 4) icmpReply(v4type, v4code); else icmpReply(v6type, v6code);
+  vFrame = replyFrame; vLen = replyLen; vHint = 0;
+  return drop(r);
+}
 
 @inline function drop(r: u32): u32 { return VERDICT_DROP | (r << 8); }
 
@@ -62,7 +70,9 @@ function inPath(i: u32): u32 {
   statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
   transition(c, DIR_INPUT);
   const v = xmitIn(i, true);
-  vFrame = outFrame; vLen = outLen; vHint = outHint;
+  if (v == (VERDICT_DROP | (DROP_TTL_EXCEEDED << 8))) {
+    dropWithIcmp(DROP_TTL_EXCEEDED, ICMP_TIME_EXCEEDED, 0, ICMPV6_TIME_EXCEED, 0);
+  } else { vFrame = outFrame; vLen = outLen; vHint = outHint; }
   store<u32>(c, load<u32>(c, C_INPKTS) + 1, C_INPKTS);
   if ((load<u32>(c, C_FLAGS) & CF_ONE_PACKET) != 0) connExpire(i, now);
   else connArm(i);
@@ -93,16 +103,18 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
   const s = svcPtr(si);
   // Non-persistent services schedule only packets for the service port (fwmark services excepted).
   if (load<u32>(s, S_FWMARK) == 0 && (load<u32>(s, S_FLAGS) & SVC_F_PERSISTENT) == 0 &&
-      dport != <u32>load<u16>(s, S_PORT)) return drop(DROP_NOT_SCHEDULED);
+      dport != <u32>load<u16>(s, S_PORT)) {
+    return dropWithIcmp(DROP_NOT_SCHEDULED, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
+  }
   const di = schedule(si);
-  if (di == 0) return drop(DROP_NO_DEST);
+  if (di == 0) return dropWithIcmp(DROP_NO_DEST, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
   const i = connNew(si, di, pProto, pAf, pSaddr, sport, pDaddr, dport, mark);
   if (i == 0) return drop(DROP_CONN_TABLE_FULL);
   return inPath(i);
 }
 
 export function processPacket(f: usize, len: u32, mark: u32): u32 {
-  vHint = 0;
+  vHint = 0; vLen = 0;
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
   if (r != 0) return drop(r);

@@ -56,8 +56,10 @@ export function processBatch(count: u32): u32 {
       bump(CNT_FORWARDED);
       tx++;
     } else {
-      store<u32>(dsc, 0, DESC_OUT_OFF);
-      store<u32>(dsc, 0, DESC_OUT_LEN);
+      // a drop may carry a reply to send back (ICMP error): DESC_OUT_LEN > 0
+      const reply = kind == VERDICT_DROP && vLen > 0;
+      store<u32>(dsc, reply ? <u32>vFrame : 0, DESC_OUT_OFF);
+      store<u32>(dsc, reply ? vLen : 0, DESC_OUT_LEN);
       store<u32>(dsc, 0, DESC_HINT);
       if (kind == VERDICT_PASS) bump(CNT_PASSED);
       else { bump(CNT_DROPPED); bump(CNT_DROPS + (v >>> 8)); }

@@ -11,7 +11,6 @@ import { matchMark } from "../control/iptables-mark.ts";
 import type { RuleSet } from "../control/model.ts";
 import { parseIp } from "../wire/addr.ts";
 import type { Engine } from "../engine/engine.ts";
-import * as A from "../engine/abi.ts";
 import { peekFrame } from "./peek.ts";
 import { summarise, type ReplaySummary } from "./summary.ts";
 
@@ -60,8 +59,8 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
     if (!out) return;
     const u8 = engine.u8;
     for (let k = 0; k < n; k++) {
-      if ((engine.verdictWord(k) & 0xff) !== A.VERDICT_TX) continue;
-      out.addFrom(tsSec[k], tsNs[k], u8, engine.outOffset(k), engine.outLength(k));
+      const len = engine.outLength(k);              // forwarded frames and ICMP errors sent for drops
+      if (len > 0) out.addFrom(tsSec[k], tsNs[k], u8, engine.outOffset(k), len);
     }
   };
 
