@@ -20,7 +20,7 @@ const log = (s: string): void => { process.stderr.write(s + "\n"); };
 
 const cfg = quick
   ? { conns: 1 << 14, timeMs: 40, warmupMs: 10, iterations: 8, poolBatches: 4 }
-  : { conns: 1 << 20, timeMs: 1500, warmupMs: 300, iterations: 32, poolBatches: 128 };
+  : { conns: 1 << 20, timeMs: 3000, warmupMs: 500, iterations: 32, poolBatches: 128 };
 const BATCH = BATCH_MAX;
 const HOT_FLOWS = 4096;                            // hot-set variant: ACKs of 4096 random flows of the table
 const T0 = 1000;                                   // jiffies; constant for established traffic
