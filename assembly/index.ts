@@ -21,6 +21,7 @@ import { svcStats, destStats } from "./stats";
 import { totalStatsBase } from "./mem";
 import { setSetting } from "./settings";
 import { setTunnelSource } from "./xmit/tunnel";
+import { prefetchBuckets, prefetchConns } from "./prefetch";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
 
@@ -32,13 +33,24 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
   timeoutsInit();
 }
 
+/** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
+const PREFETCH_GROUP: u32 = 32;
+/** Below this many conns the table stays in cache and prefetching only costs time. */
+const PREFETCH_MIN_CONNS: u32 = 65536;
+
 /** Processes `count` descriptors; returns the number transmitted. */
 export function processBatch(count: u32): u32 {
   if (count > BATCH_MAX) count = BATCH_MAX;
   let tx: u32 = 0;
   const lo = batchBase + HEADROOM;
   const hi = batchBase + BATCH_BYTES;
+  if (liveConns >= PREFETCH_MIN_CONNS) prefetchBuckets(0, min(PREFETCH_GROUP, count));
   for (let k: u32 = 0; k < count; k++) {
+    if ((k & (PREFETCH_GROUP - 1)) == 0 && liveConns >= PREFETCH_MIN_CONNS) {
+      const next = k + PREFETCH_GROUP;
+      prefetchConns(k, min(next, count));
+      if (next < count) prefetchBuckets(next, min(next + PREFETCH_GROUP, count));
+    }
     const dsc = descBase + <usize>k * DESC_SIZE;
     const off = <usize>load<u32>(dsc, DESC_OFF);
     const len = load<u32>(dsc, DESC_LEN);

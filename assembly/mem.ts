@@ -23,11 +23,18 @@ export let totalStatsBase: usize = 0;
 export const WHEEL_BITS: u32 = 16;
 export const WHEEL_SLOTS: u32 = 1 << WHEEL_BITS;
 
+// Fresh linear memory is zero and the stub allocator never reuses a block, so regions need no
+// clearing. Memory is grown once, to the total, before the first region is taken: the stub
+// allocator would otherwise at least double memory on each growth (about twice the bytes needed).
 function alloc(bytes: usize): usize {
   const p = heap.alloc(bytes + 64);
-  const aligned = (p + 63) & ~(<usize>63);
-  memory.fill(aligned, 0, bytes);
-  return aligned;
+  return (p + 63) & ~(<usize>63);
+}
+
+function growFor(total: usize): void {
+  const have = <usize>memory.size() << 16;
+  const need = __heap_base + total + (1 << 20);
+  if (need > have) memory.grow(<i32>((need - have + 0xFFFF) >> 16));
 }
 
 /** Allocates every region. `conns` = connection capacity; buckets = next power of two >= conns. */
@@ -36,6 +43,9 @@ export function allocRegions(conns: u32, services: u32, dests: u32): void {
   let buckets: u32 = 256;
   while (buckets < conns) buckets <<= 1;
   bucketMask = buckets - 1;
+  growFor(<usize>(conns + 1) * CONN_SIZE + <usize>buckets * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
+    <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
+    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + 64 * 16);
   connBase = alloc(<usize>(conns + 1) * CONN_SIZE);
   bucketBase = alloc(<usize>buckets * 4);
   wheelBase = alloc(<usize>WHEEL_SLOTS * 4);

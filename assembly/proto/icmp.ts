@@ -9,7 +9,7 @@ import {
   VERDICT_PASS, VERDICT_DROP, VERDICT_TX, DROP_TRUNCATED_L4, DROP_ICMP_CHECKSUM, DROP_ICMP_FRAGMENTED,
   DROP_IP_FRAGMENT, DROP_TTL_EXCEEDED, PROTO_TCP, PROTO_UDP, PROTO_SCTP,
 } from "../abi";
-import { pFrame, pL3, pL4, pL4Len, pAf, pIpHlen, pIpLen, pSaddr, pDaddr, pFragMore, pFragFirst } from "../wire/packet";
+import { pFrame, pL3, pL4, pL4Len, pAf, pIpHlen, pIpLen, pSaddr, pDaddr, pFragMore, pFragFirst, pFragHdr } from "../wire/packet";
 import { ld16, st16 } from "../wire/ip";
 import { csumPartial, csumFinish, ipv4SetChecksum } from "../wire/csum";
 import { connInGet, connOutGet, connPtr } from "../conn/table";
@@ -93,7 +93,7 @@ export function icmpHandle(): u32 {
   const type = <u32>load<u8>(pL4);
   const related = pAf == 4 ? (type == 3 || type == 4 || type == 11) : type < 128;
   if (!related) return VERDICT_PASS;
-  if (pAf == 6 && (pFragMore || pFragFirst)) return drop(DROP_ICMP_FRAGMENTED);
+  if (pAf == 6 && pFragHdr) return drop(DROP_ICMP_FRAGMENTED);
   if (pFragMore || pFragFirst) return drop(DROP_IP_FRAGMENT);
   if (!parseQuote()) return VERDICT_PASS;
   const qs = qL3 + (pAf == 4 ? 12 : 8);

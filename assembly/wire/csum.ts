@@ -26,6 +26,18 @@ export function csumPartial(p: usize, len: u32, sum: u32): u32 {
   return s;
 }
 
+/** True when the IPv4 header at ip (hlen bytes) has a valid checksum; 20-byte headers take a short path. */
+@inline export function ipv4HeaderOk(ip: usize, hlen: u32): bool {
+  if (hlen != 20) return csumFinish(csumPartial(ip, hlen, 0)) == 0;
+  const s: u64 = <u64>load<u32>(ip) + <u64>load<u32>(ip, 4) + <u64>load<u32>(ip, 8) +
+                 <u64>load<u32>(ip, 12) + <u64>load<u32>(ip, 16);
+  let f = <u32>(s & 0xFFFFFFFF) + <u32>(s >> 32);     // at most 2^32 + 4: fold twice more
+  f = (f & 0xFFFF) + (f >>> 16);
+  f = (f & 0xFFFF) + (f >>> 16);
+  f = (f & 0xFFFF) + (f >>> 16);
+  return f == 0xFFFF;
+}
+
 /** Full checksum: ~fold(sum). */
 @inline export function csumFinish(sum: u32): u32 { return ~fold32(sum) & 0xFFFF; }
 
@@ -40,6 +52,18 @@ export function ipv4SetChecksum(ip: usize, hlen: u32): void {
 @inline export function csumReplace2(check: u32, o: u32, n: u32): u32 {
   let s: u32 = (~check & 0xFFFF) + (~o & 0xFFFF) + n;
   return ~fold32(s) & 0xFFFF;
+}
+
+/** One's-complement difference ~old + new over `words` 16-bit words (unfolded), for csumApply. */
+@inline export function csumDelta(op: usize, np: usize, words: u32): u32 {
+  let s: u32 = 0;
+  for (let i: u32 = 0; i < words; i++) s += (~ld16(op + (i << 1)) & 0xFFFF) + ld16(np + (i << 1));
+  return s;
+}
+
+/** Applies a difference from csumDelta (plus any other ~old + new terms) to a checksum. */
+@inline export function csumApply(check: u32, delta: u32): u32 {
+  return ~fold32((~check & 0xFFFF) + fold32(delta)) & 0xFFFF;
 }
 
 /** Incremental update for `words` 16-bit words changing from those at op to those at np (big-endian). */

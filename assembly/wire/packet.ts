@@ -5,7 +5,7 @@
 // not unicast to us (left to the host). A truncated or malformed frame can never make it read
 // outside [frame, frame + len).
 import { ld16, ld32 } from "./ip";
-import { csumFinish, csumPartial } from "./csum";
+import { ipv4HeaderOk } from "./csum";
 import {
   DROP_TRUNCATED_ETHER, DROP_TRUNCATED_IP, DROP_BAD_IP_VERSION, DROP_BAD_IP_HEADER_LENGTH,
   DROP_BAD_IP_CHECKSUM, DROP_BAD_IP_TOTAL_LENGTH, DROP_BAD_IPV6_EXT_HEADER,
@@ -27,9 +27,10 @@ export let pSaddr: usize = 0;   // source address in the frame
 export let pDaddr: usize = 0;
 export let pFragFirst: bool = false;  // first fragment of a fragmented datagram
 export let pFragMore: bool = false;   // a non-first fragment (no L4 header)
+export let pFragHdr: bool = false;    // IPv6: a fragment header is present (even an atomic one)
 
 export function parseFrame(f: usize, len: u32): u32 {
-  pFrame = f; pLen = len; pFragFirst = false; pFragMore = false;
+  pFrame = f; pLen = len; pFragFirst = false; pFragMore = false; pFragHdr = false;
   if (len < 14) return DROP_TRUNCATED_ETHER;
   let off: u32 = 12;
   let et = ld16(f + off);
@@ -53,7 +54,7 @@ function parseIPv4(ip: usize, avail: u32): u32 {
   const hlen = (vihl & 15) << 2;
   if (hlen < 20) return DROP_BAD_IP_HEADER_LENGTH;
   if (hlen > avail) return DROP_TRUNCATED_IP;
-  if (csumFinish(csumPartial(ip, hlen, 0)) != 0) return DROP_BAD_IP_CHECKSUM;
+  if (!ipv4HeaderOk(ip, hlen)) return DROP_BAD_IP_CHECKSUM;
   const tot = ld16(ip + 2);
   if (tot > avail || tot < hlen) return DROP_BAD_IP_TOTAL_LENGTH;
   pL3 = ip; pAf = 4; pIpHlen = hlen; pIpLen = tot;
@@ -86,6 +87,7 @@ function parseIPv6(ip: usize, avail: u32): u32 {
       off += hl;
     } else if (nh == 44) {                                      // fragment header
       if (off + 8 > end) return DROP_BAD_IPV6_EXT_HEADER;
+      pFragHdr = true;
       const fo = ld16(ip + off + 2);
       if ((fo & 0xFFF8) != 0) pFragMore = true;
       else if ((fo & 1) != 0) pFragFirst = true;

@@ -7,7 +7,7 @@
 // L4 header and only get the address rewrite.
 import { PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "../abi";
 import { pL3, pAf, pL4, pL4Len, pProto, pFragMore } from "../wire/packet";
-import { csumReplaceN, csumReplace2 } from "../wire/csum";
+import { csumDelta, csumApply } from "../wire/csum";
 import { ld16, st16 } from "../wire/ip";
 import { sctpSetChecksum } from "../wire/crc32c";
 
@@ -16,26 +16,23 @@ import { sctpSetChecksum } from "../wire/crc32c";
  * to newPort, fixing every checksum that covers them.
  */
 export function natRewrite(at: usize, newAddr: usize, portOff: u32, newPort: u32): void {
-  const words: u32 = pAf == 4 ? 2 : 8;
+  const addrDelta = csumDelta(at, newAddr, pAf == 4 ? 2 : 8);
   const hasL4 = !pFragMore;
   const oldPort = hasL4 ? ld16(pL4 + portOff) : 0;
   if (hasL4) {
+    const delta = addrDelta + (~oldPort & 0xFFFF) + newPort;
     if (pProto == PROTO_TCP) {
-      const ck = pL4 + 16;
-      let c = csumReplaceN(ld16(ck), at, newAddr, words);
-      st16(ck, csumReplace2(c, oldPort, newPort));
+      st16(pL4 + 16, csumApply(ld16(pL4 + 16), delta));
     } else if (pProto == PROTO_UDP) {
-      const ck = pL4 + 6;
-      const old = ld16(ck);
+      const old = ld16(pL4 + 6);
       if (old != 0 || pAf == 6) {
-        let c = csumReplace2(csumReplaceN(old, at, newAddr, words), oldPort, newPort);
-        st16(ck, c == 0 ? 0xFFFF : c);
+        const c = csumApply(old, delta);
+        st16(pL4 + 6, c == 0 ? 0xFFFF : c);
       }
     }
   }
   if (pAf == 4) {
-    const ck = pL3 + 10;
-    st16(ck, csumReplaceN(ld16(ck), at, newAddr, 2));
+    st16(pL3 + 10, csumApply(ld16(pL3 + 10), addrDelta));
     store<u32>(at, load<u32>(newAddr));
   } else {
     store<u64>(at, load<u64>(newAddr));
