@@ -118,7 +118,8 @@ export function processPacket(f: usize, len: u32, mark: u32): u32 {
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
   if (r != 0) return drop(r);
-  if (isMulticastOrBroadcast(pDaddr, pAf)) return VERDICT_PASS;
+  // not unicast to this host (§1.2): group bit of the destination MAC, or a multicast/broadcast IP
+  if ((load<u8>(f) & 1) != 0 || isMulticastOrBroadcast(pDaddr, pAf)) return VERDICT_PASS;
   const proto = pProto;
   if ((proto == 1 && pAf == 4) || (proto == 58 && pAf == 6)) {
     const v = icmpHandle();
