@@ -21,7 +21,7 @@ import { svcStats, destStats } from "./stats";
 import { totalStatsBase } from "./mem";
 import { setSetting } from "./settings";
 import { setTunnelSource } from "./xmit/tunnel";
-import { prefetchBuckets, prefetchConns } from "./prefetch";
+import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
 
@@ -34,7 +34,7 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
 }
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
-const PREFETCH_GROUP: u32 = 32;
+const PREFETCH_GROUP: u32 = 16;
 /** Below this many conns the table stays in cache and prefetching only costs time. */
 const PREFETCH_MIN_CONNS: u32 = 65536;
 
@@ -44,12 +44,14 @@ export function processBatch(count: u32): u32 {
   let tx: u32 = 0;
   const lo = batchBase + HEADROOM;
   const hi = batchBase + BATCH_BYTES;
-  if (liveConns >= PREFETCH_MIN_CONNS) prefetchBuckets(0, min(PREFETCH_GROUP, count));
+  const G = PREFETCH_GROUP;
+  const pf = liveConns >= PREFETCH_MIN_CONNS;
+  if (pf) { prefetchBuckets(0, min(G, count)); prefetchBuckets(min(G, count), min(2 * G, count)); prefetchInConns(0, min(G, count)); }
   for (let k: u32 = 0; k < count; k++) {
-    if ((k & (PREFETCH_GROUP - 1)) == 0 && liveConns >= PREFETCH_MIN_CONNS) {
-      const next = k + PREFETCH_GROUP;
-      prefetchConns(k, min(next, count));
-      if (next < count) prefetchBuckets(next, min(next + PREFETCH_GROUP, count));
+    if (pf && (k & (G - 1)) == 0) {
+      prefetchOutConns(k, min(k + G, count));
+      prefetchInConns(min(k + G, count), min(k + 2 * G, count));
+      prefetchBuckets(min(k + 2 * G, count), min(k + 3 * G, count));
     }
     const dsc = descBase + <usize>k * DESC_SIZE;
     const off = <usize>load<u32>(dsc, DESC_OFF);

@@ -6,7 +6,7 @@ import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, STATS_SIZE } f
 export let connCap: u32 = 0;        // connection records 1..connCap (0 = null)
 export let connBase: usize = 0;     // record i at connBase + i * CONN_SIZE
 export let bucketMask: u32 = 0;     // hash buckets - 1 (power of two)
-export let bucketBase: usize = 0;   // u32 head index per bucket
+export let bucketBase: usize = 0;   // u32 tagged head link per bucket (conn/table.ts)
 export let wheelBase: usize = 0;    // timer wheel: u32 head per slot
 export let batchBase: usize = 0;    // BATCH_BYTES of frames
 export let descBase: usize = 0;     // BATCH_MAX descriptors
@@ -37,11 +37,19 @@ function growFor(total: usize): void {
   if (need > have) memory.grow(<i32>((need - have + 0xFFFF) >> 16));
 }
 
-/** Allocates every region. `conns` = connection capacity; buckets = next power of two >= conns. */
+/** Largest connection capacity (record indices are 24-bit in the tagged hash links). */
+export const MAX_CONNS: u32 = 0xFFFFFF;
+
+/**
+ * Allocates every region. `conns` = connection capacity (clamped to 1..MAX_CONNS); buckets = the
+ * next power of two >= 2 x conns, a load factor <= 0.5 so most lookups find their conn at the head.
+ */
 export function allocRegions(conns: u32, services: u32, dests: u32): void {
+  if (conns < 1) conns = 1;
+  if (conns > MAX_CONNS) conns = MAX_CONNS;
   connCap = conns;
   let buckets: u32 = 256;
-  while (buckets < conns) buckets <<= 1;
+  while (buckets < conns * 2) buckets <<= 1;
   bucketMask = buckets - 1;
   growFor(<usize>(conns + 1) * CONN_SIZE + <usize>buckets * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +

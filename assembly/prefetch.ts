@@ -1,23 +1,25 @@
-// Batch prefetch: WASM has no prefetch instruction, so before a batch is processed two passes touch
-// the memory its lookups will need, as a pipeline over groups of frames: the hash bucket heads of every packet (in- and out-lookup
-// keys), then, a group later (the heads are in cache by then), every cache line of the conn record each
-// bucket starts with (a 112-byte record spans up to three lines); the group after that is processed. The loads of a pass are
-// independent of each other, so the CPU overlaps their cache misses instead of paying them one by
-// one inside the packet path (IPVS tables are far larger than the caches at 1 M conns). Only a light
-// parse (Ethernet/VLAN, IPv4 without fragments, IPv6 without extension headers) is done here; a frame
-// it cannot read is simply not prefetched. Nothing is written.
-import { descBase, bucketBase, bucketMask, batchBase } from "./mem";
-import { DESC_SIZE, DESC_OFF, DESC_LEN, BATCH_BYTES, PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "./abi";
+// Batch prefetch: WASM has no prefetch instruction, so before frames are processed, passes touch the
+// memory their lookups will need, as a three-stage pipeline over groups of frames (index.ts): the
+// in-lookup bucket heads; a group later, the conn the head links to when the link's tag matches the
+// packet's hash (conn/table.ts), else the out-lookup bucket head; a group later again, the out-bucket's
+// conn on a tag match. So only the conn that will match is fetched, and a client packet of a known
+// conn (the common case) costs one bucket and one conn, not the reply side's too. The loads of a pass are
+// independent of each other, so the CPU overlaps their misses instead of paying them one by one in
+// the packet path (IPVS tables are far larger than the caches at 1 M conns). Only a light parse is
+// done (Ethernet/one VLAN tag, unfragmented IPv4, IPv6 without extension headers); a frame it cannot
+// read is not prefetched. Nothing is written but the per-frame slots below.
+import { descBase, batchBase } from "./mem";
+import { DESC_SIZE, DESC_OFF, DESC_LEN, BATCH_BYTES, BATCH_MAX, PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "./abi";
 import { connHash } from "./conn/hash";
-import { connPtr } from "./conn/table";
+import { connPtr, bucketAt, linkTag, LINK_INDEX } from "./conn/table";
 import { ld16 } from "./wire/ip";
 
-const SLOTS = memory.data(1024 * 8);     // per frame: in-bucket, out-bucket addresses
+// per frame: in-bucket address, out-bucket address, in-hash, out-hash (0 address = not prefetched)
+const SLOTS = memory.data(<i32>BATCH_MAX * 16);
 export let sink: u32 = 0;
 
-function keys(k: u32, f: usize, len: u32): void {
-  const slot = SLOTS + (<usize>k << 3);
-  store<u32>(slot, 0); store<u32>(slot, 0, 4);
+function keys(slot: usize, f: usize, len: u32): void {
+  store<u32>(slot, 0);
   if (len < 54) return;
   let off: u32 = 12;
   let et = ld16(f + off);
@@ -32,13 +34,20 @@ function keys(k: u32, f: usize, len: u32): void {
   } else return;
   if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_SCTP) return;
   if (l4 + 4 > f + len) return;
-  const hin = connHash(proto, s, af, ld16(l4)) & bucketMask;
-  const hout = connHash(proto, d, af, ld16(l4 + 2)) & bucketMask;
-  store<u32>(slot, <u32>(bucketBase + (<usize>hin << 2)));
-  store<u32>(slot, <u32>(bucketBase + (<usize>hout << 2)), 4);
+  const hin = connHash(proto, s, af, ld16(l4));
+  const hout = connHash(proto, d, af, ld16(l4 + 2));
+  store<u32>(slot, <u32>bucketAt(hin));
+  store<u32>(slot, <u32>bucketAt(hout), 4);
+  store<u32>(slot, hin, 8);
+  store<u32>(slot, hout, 12);
 }
 
-/** Stage 1 for frames [from, to): compute their bucket addresses and touch the bucket heads. */
+@inline function touchConn(link: u32): u32 {
+  const c = connPtr(link & LINK_INDEX);
+  return load<u32>(c) + load<u32>(c, 56) + load<u32>(c, 108);   // a 112-byte record spans up to 3 lines
+}
+
+/** Stage 1 for frames [from, to): compute their keys and touch the in-lookup bucket heads. */
 export function prefetchBuckets(from: u32, to: u32): void {
   let acc: u32 = 0;
   const lo = batchBase;
@@ -47,26 +56,42 @@ export function prefetchBuckets(from: u32, to: u32): void {
     const dsc = descBase + <usize>k * DESC_SIZE;
     const off = <usize>load<u32>(dsc, DESC_OFF);
     const len = load<u32>(dsc, DESC_LEN);
-    if (off < lo || off + <usize>len > hi || off + <usize>len < off) { keys(k, 0, 0); continue; }
-    keys(k, off, len);
-    const slot = SLOTS + (<usize>k << 3);
-    const a = <usize>load<u32>(slot), b = <usize>load<u32>(slot, 4);
-    if (a != 0) acc += load<u32>(a) + load<u32>(b);
+    const slot = SLOTS + (<usize>k << 4);
+    if (off < lo || off + <usize>len > hi || off + <usize>len < off) { store<u32>(slot, 0); continue; }
+    keys(slot, off, len);
+    const a = <usize>load<u32>(slot);
+    if (a != 0) acc += load<u32>(a);
   }
   sink += acc;
 }
 
-/** Stage 2 for frames [from, to), one group after stage 1: touch the conns the buckets start with. */
-export function prefetchConns(from: u32, to: u32): void {
+/**
+ * Stage 2, a group later: when the in-bucket's head carries the packet's tag, touch that conn (the
+ * common case: a client packet of a known conn); otherwise touch the out-lookup bucket head, as the
+ * packet may be a reply.
+ */
+export function prefetchInConns(from: u32, to: u32): void {
   let acc: u32 = 0;
   for (let k: u32 = from; k < to; k++) {
-    const slot = SLOTS + (<usize>k << 3);
+    const slot = SLOTS + (<usize>k << 4);
     const a = <usize>load<u32>(slot);
     if (a == 0) continue;
-    const i = load<u32>(a);
-    if (i != 0) { const c = connPtr(i); acc += load<u32>(c) + load<u32>(c, 56) + load<u32>(c, 108); }
-    const j = load<u32>(<usize>load<u32>(slot, 4));
-    if (j != 0) { const c = connPtr(j); acc += load<u32>(c) + load<u32>(c, 56) + load<u32>(c, 108); }
+    const li = load<u32>(a);
+    if (li != 0 && (li & 0xFF000000) == linkTag(load<u32>(slot, 8))) { acc += touchConn(li); store<u32>(slot, 0, 4); }
+    else acc += load<u32>(<usize>load<u32>(slot, 4));
+  }
+  sink += acc;
+}
+
+/** Stage 3, a group later again: for the possible replies, touch the out-bucket's conn on a tag match. */
+export function prefetchOutConns(from: u32, to: u32): void {
+  let acc: u32 = 0;
+  for (let k: u32 = from; k < to; k++) {
+    const slot = SLOTS + (<usize>k << 4);
+    const b = <usize>load<u32>(slot, 4);
+    if (load<u32>(slot) == 0 || b == 0) continue;
+    const lo = load<u32>(b);
+    if (lo != 0 && (lo & 0xFF000000) == linkTag(load<u32>(slot, 12))) acc += touchConn(lo);
   }
   sink += acc;
 }

@@ -43,16 +43,24 @@ export function connFree(i: u32): void {
   liveConns--;
 }
 
-@inline function bucketOf(c: usize): usize {
-  const h = connHash(<u32>load<u8>(c, C_PROTO), c + C_CADDR, <u32>load<u8>(c, C_AF), <u32>load<u16>(c, C_CPORT));
-  return bucketBase + (<usize>(h & bucketMask) << 2);
+// Links in the hash index (bucket heads and C_HNEXT of hashed records) are tagged: the low 24 bits
+// are the record index, the high 8 bits the top byte of that record's hash. A lookup compares tags
+// before touching a record, and the batch prefetch uses the head's tag to fetch only the conn that
+// will match. Capacity is therefore limited to 2^24 - 1 conns.
+export const LINK_INDEX: u32 = 0xFFFFFF;
+@inline export function linkTag(h: u32): u32 { return h & 0xFF000000; }
+
+@inline function hashOf(c: usize): u32 {
+  return connHash(<u32>load<u8>(c, C_PROTO), c + C_CADDR, <u32>load<u8>(c, C_AF), <u32>load<u16>(c, C_CPORT));
 }
+@inline export function bucketAt(h: u32): usize { return bucketBase + (<usize>(h & bucketMask) << 2); }
 
 export function connHashIn(i: u32): void {
   const c = connPtr(i);
-  const b = bucketOf(c);
+  const h = hashOf(c);
+  const b = bucketAt(h);
   store<u32>(c, load<u32>(b), C_HNEXT);
-  store<u32>(b, i);
+  store<u32>(b, linkTag(h) | i);
   store<u32>(c, load<u32>(c, C_FLAGS) | CF_HASHED, C_FLAGS);
 }
 
@@ -60,12 +68,13 @@ export function connUnhash(i: u32): void {
   const c = connPtr(i);
   const flags = load<u32>(c, C_FLAGS);
   if ((flags & CF_HASHED) == 0) return;
-  let link = bucketOf(c);
-  let cur = load<u32>(link);
-  while (cur != 0) {
-    if (cur == i) { store<u32>(link, load<u32>(c, C_HNEXT)); break; }
-    link = connPtr(cur) + C_HNEXT;
-    cur = load<u32>(link);
+  let at = bucketAt(hashOf(c));
+  let link = load<u32>(at);
+  while (link != 0) {
+    const cur = link & LINK_INDEX;
+    if (cur == i) { store<u32>(at, load<u32>(c, C_HNEXT)); break; }
+    at = connPtr(cur) + C_HNEXT;
+    link = load<u32>(at);
   }
   store<u32>(c, flags & ~CF_HASHED, C_FLAGS);
 }
@@ -73,17 +82,19 @@ export function connUnhash(i: u32): void {
 /** In-lookup: client (saddr:sport) -> virtual (daddr:dport). Addresses point into the frame. */
 export function connInGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
   const h = connHash(proto, saddr, af, sport);
-  let i = load<u32>(bucketBase + (<usize>(h & bucketMask) << 2));
+  const tag = linkTag(h);
+  let link = load<u32>(bucketAt(h));
   const wantNoCport: u32 = sport == 0 ? CF_NO_CPORT : 0;
-  while (i != 0) {
+  while (link != 0) {
+    const i = link & LINK_INDEX;
     const c = connPtr(i);
-    if (<u32>load<u16>(c, C_CPORT) == sport && <u32>load<u16>(c, C_VPORT) == dport &&
+    if ((link & 0xFF000000) == tag && <u32>load<u16>(c, C_CPORT) == sport && <u32>load<u16>(c, C_VPORT) == dport &&
         <u32>load<u8>(c, C_AF) == af && <u32>load<u8>(c, C_PROTO) == proto &&
         addrEq(c + C_CADDR, saddr, af) && addrEq(c + C_VADDR, daddr, af)) {
       const flags = load<u32>(c, C_FLAGS);
       if ((flags & (CF_NO_CPORT | CF_TEMPLATE)) == wantNoCport) return i;
     }
-    i = load<u32>(c, C_HNEXT);
+    link = load<u32>(c, C_HNEXT);
   }
   return 0;
 }
@@ -91,10 +102,12 @@ export function connInGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: 
 /** Out-lookup: a reply from (saddr:sport) to the client (daddr:dport). */
 export function connOutGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
   const h = connHash(proto, daddr, af, dport);
-  let i = load<u32>(bucketBase + (<usize>(h & bucketMask) << 2));
-  while (i != 0) {
+  const tag = linkTag(h);
+  let link = load<u32>(bucketAt(h));
+  while (link != 0) {
+    const i = link & LINK_INDEX;
     const c = connPtr(i);
-    if (<u32>load<u16>(c, C_CPORT) == dport && <u32>load<u8>(c, C_AF) == af &&
+    if ((link & 0xFF000000) == tag && <u32>load<u16>(c, C_CPORT) == dport && <u32>load<u8>(c, C_AF) == af &&
         <u32>load<u8>(c, C_PROTO) == proto && addrEq(c + C_CADDR, daddr, af)) {
       const flags = load<u32>(c, C_FLAGS);
       if ((flags & CF_TEMPLATE) == 0) {
@@ -103,7 +116,7 @@ export function connOutGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr:
         } else if (<u32>load<u16>(c, C_VPORT) == sport && addrEq(c + C_VADDR, saddr, af)) return i;
       }
     }
-    i = load<u32>(c, C_HNEXT);
+    link = load<u32>(c, C_HNEXT);
   }
   return 0;
 }
