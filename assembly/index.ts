@@ -35,8 +35,11 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
 const PREFETCH_GROUP: u32 = 16;
-/** Below this many conns the table stays in cache and prefetching only costs time. */
-const PREFETCH_MIN_CONNS: u32 = 65536;
+/**
+ * Tables with fewer slots stay within the caches and the TLB's reach, and prefetching would only
+ * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).
+ */
+const PREFETCH_MIN_CAPACITY: u32 = 32768;
 
 /** Processes `count` descriptors; returns the number transmitted. */
 export function processBatch(count: u32): u32 {
@@ -45,7 +48,7 @@ export function processBatch(count: u32): u32 {
   const lo = batchBase + HEADROOM;
   const hi = batchBase + BATCH_BYTES;
   const G = PREFETCH_GROUP;
-  const pf = liveConns >= PREFETCH_MIN_CONNS;
+  const pf = connCap >= PREFETCH_MIN_CAPACITY;
   if (pf) { prefetchBuckets(0, min(G, count)); prefetchBuckets(min(G, count), min(2 * G, count)); prefetchInConns(0, min(G, count)); }
   for (let k: u32 = 0; k < count; k++) {
     if (pf && (k & (G - 1)) == 0) {
