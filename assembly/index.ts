@@ -1,7 +1,7 @@
 // The engine's only export surface. The host calls init() once, then processBatch() per batch of
 // frames placed in the batch area, and the control functions; it reads counters and records straight
 // from memory at the pointers below, with the offsets of abi.ts.
-import { allocRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump } from "./mem";
+import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bucketMask } from "./mem";
 import {
   DESC_SIZE, DESC_OFF, DESC_LEN, DESC_TIME, DESC_MARK, DESC_VERDICT, DESC_OUT_OFF, DESC_OUT_LEN,
   DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
@@ -24,6 +24,9 @@ import { setTunnelSource } from "./xmit/tunnel";
 import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
+
+/** Optional first step: grow memory for these capacities without touching it (see mem.ts). */
+export function reserve(conns: u32, services: u32, dests: u32): usize { return reserveRegions(conns, services, dests); }
 
 export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
   allocRegions(conns, services, dests);
@@ -120,3 +123,4 @@ export { reflectFrame } from "./replay";
 export function connFind(proto: u32, af: u32, cport: u32, vport: u32): u32 {
   return connInGet(proto, af, scratchBase, cport, scratchBase + 16, vport);
 }
+export function bucketCount(): u32 { return bucketMask + 1; }

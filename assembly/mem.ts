@@ -40,20 +40,38 @@ function growFor(total: usize): void {
 /** Largest connection capacity (record indices are 24-bit in the tagged hash links). */
 export const MAX_CONNS: u32 = 0xFFFFFF;
 
-/**
- * Allocates every region. `conns` = connection capacity (clamped to 1..MAX_CONNS); buckets = the
- * next power of two >= 2 x conns, a load factor <= 0.5 so most lookups find their conn at the head.
- */
-export function allocRegions(conns: u32, services: u32, dests: u32): void {
-  if (conns < 1) conns = 1;
-  if (conns > MAX_CONNS) conns = MAX_CONNS;
-  connCap = conns;
+@inline function clampConns(conns: u32): u32 { return conns < 1 ? 1 : (conns > MAX_CONNS ? MAX_CONNS : conns); }
+
+/** Buckets for a capacity: the next power of two >= 2 x conns (load factor <= 0.5, conns at the head). */
+function bucketsFor(conns: u32): u32 {
   let buckets: u32 = 256;
   while (buckets < conns * 2) buckets <<= 1;
-  bucketMask = buckets - 1;
-  growFor(<usize>(conns + 1) * CONN_SIZE + <usize>buckets * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
+  return buckets;
+}
+
+function totalBytes(conns: u32, services: u32, dests: u32): usize {
+  return <usize>(conns + 1) * CONN_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
-    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + 64 * 16);
+    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + 64 * 16;
+}
+
+/**
+ * Grows memory to what allocRegions will take, without touching it: a host may then advise the
+ * kernel about the pages (huge pages) before init() writes them. Returns the bytes reserved.
+ */
+export function reserveRegions(conns: u32, services: u32, dests: u32): usize {
+  const total = totalBytes(clampConns(conns), services, dests);
+  growFor(total);
+  return total;
+}
+
+/** Allocates every region. `conns` = connection capacity (clamped to 1..MAX_CONNS). */
+export function allocRegions(conns: u32, services: u32, dests: u32): void {
+  conns = clampConns(conns);
+  connCap = conns;
+  const buckets = bucketsFor(conns);
+  bucketMask = buckets - 1;
+  growFor(totalBytes(conns, services, dests));
   connBase = alloc(<usize>(conns + 1) * CONN_SIZE);
   bucketBase = alloc(<usize>buckets * 4);
   wheelBase = alloc(<usize>WHEEL_SLOTS * 4);

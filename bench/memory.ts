@@ -1,5 +1,5 @@
-// Memory per tracked connection. Engine: from the ABI (CONN_SIZE + 4-byte bucket heads, buckets = next
-// power of two >= capacity, at least 256, as assembly/mem.ts allocRegions), and measured two ways
+// Memory per tracked connection. Engine: from the ABI (CONN_SIZE + 4-byte bucket heads, with the
+// engine's own bucket count, bucketCount()), and measured two ways
 // against a tiny-capacity engine so the fixed regions (4 MiB batch, descriptors, 2^16-slot timer
 // wheel, service/dest tables, counters) cancel out: growth of the highest allocated region end, and
 // growth of the linear memory itself (memory.buffer.byteLength, which includes the allocator's
@@ -9,14 +9,8 @@ import vm from "node:vm";
 import type { Engine } from "../src/engine/engine.ts";
 import { CONN_SIZE, STATS_SIZE, DEST_SIZE, SVC_SIZE, DESC_SIZE, BATCH_BYTES, BATCH_MAX, CNT_SLOTS } from "../src/engine/abi.ts";
 
-export function bucketsFor(cap: number): number {
-  let b = 256;
-  while (b < cap) b *= 2;
-  return b;
-}
-
-export function abiBytesPerConn(cap: number): number {
-  return CONN_SIZE + (4 * bucketsFor(cap)) / cap;
+export function abiBytesPerConn(e: Engine): number {
+  return CONN_SIZE + (4 * (e.x.bucketCount() >>> 0)) / (e.x.connCapacity() >>> 0);
 }
 
 /** Highest end of the regions the engine exposes pointers to (conns, batch, tables, stats). */
@@ -43,8 +37,8 @@ export function engineMemory(big: Engine, tiny: Engine): EngineMemory {
   const mem = big.x.memory.buffer.byteLength, tmem = tiny.x.memory.buffer.byteLength;
   const end = allocatedEnd(big), tend = allocatedEnd(tiny);
   return {
-    capacity: cap, tinyCapacity: tcap, connSize: CONN_SIZE, buckets: bucketsFor(cap),
-    abiBytesPerConn: abiBytesPerConn(cap),
+    capacity: cap, tinyCapacity: tcap, connSize: CONN_SIZE, buckets: big.x.bucketCount() >>> 0,
+    abiBytesPerConn: abiBytesPerConn(big),
     allocatedBytesPerConn: (end - tend) / (cap - tcap),
     linearMemoryBytesPerConn: (mem - tmem) / (cap - tcap),
     linearMemoryBytes: mem, tinyLinearMemoryBytes: tmem, allocatedEnd: end, tinyAllocatedEnd: tend,

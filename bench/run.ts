@@ -48,6 +48,12 @@ const est = await loadEngine({ conns: cfg.conns });
 est.applyRules(RULES);
 const estT = new EngineTarget(est);
 const estTx = createConns(estT, cfg.conns);
+log(`engine memory: ${est.memoryNote}`);
+log(`creating ${cfg.conns} conns in an engine on 4 KiB pages...`);
+const est4k = await loadEngine({ conns: cfg.conns, hugePages: false });
+est4k.applyRules(RULES);
+const est4kT = new EngineTarget(est4k);
+createConns(est4kT, cfg.conns);
 
 log(`creating ${cfg.conns} conns in the baseline...`);
 const estB = new BaselineDirector(cfg.conns);
@@ -81,6 +87,7 @@ const bench = new Bench({
 });
 const infos: TaskInfo[] = [
   ...addEstablished(bench, "engine", estT, pool, BATCH, T0, ["run", "copy+run", "push+run"]),
+  ...addEstablished(bench, "engine-4k-pages", est4kT, pool, BATCH, T0, ["run"]),
   ...addEstablished(bench, "baseline", estBT, pool, BATCH, T0, ["run", "copy+run"]),
   ...addEstablished(bench, "engine", estT, hotPool, BATCH, T0, ["run"], "established-hot"),
   ...addEstablished(bench, "baseline", estBT, hotPool, BATCH, T0, ["run"], "established-hot"),
@@ -94,7 +101,10 @@ bench.runSync();
 const rows = taskRows(bench, infos);
 const pps = (name: string): number => rows.find((r) => r.name === name)!.pps;
 const replay = {
-  established: { pps: pps("engine established run"), copyPps: pps("engine established copy+run"), pushPps: pps("engine established push+run") },
+  established: {
+    pps: pps("engine established run"), copyPps: pps("engine established copy+run"), pushPps: pps("engine established push+run"),
+    pps4kPages: pps("engine-4k-pages established run"), memory: est.memoryNote,
+  },
   establishedHot: { pps: pps("engine established-hot run"), flows: HOT_FLOWS },
   syn: { pps: pps("engine syn run"), copyPps: pps("engine syn copy+run"), tableResets: synStateE.resets },
 };
@@ -109,6 +119,7 @@ const ratios = {
   established: replay.established.pps / baseline.established.pps,
   establishedCopy: replay.established.copyPps / baseline.established.copyPps,
   establishedPush: replay.established.pushPps / baseline.established.copyPps,
+  established4kPages: replay.established.pps4kPages / baseline.established.pps,
   establishedHot: replay.establishedHot.pps / baseline.establishedHot.pps,
   syn: replay.syn.pps / baseline.syn.pps,
   synCopy: replay.syn.copyPps / baseline.syn.copyPps,

@@ -12,6 +12,11 @@ export interface EngineOptions {
   dests?: number;
   /** Hash seed; a fixed default keeps replays reproducible. */
   seed?: number;
+  /**
+   * Called once memory has grown to its final size and before the engine first writes it: the Node
+   * loader uses it to advise huge pages (src/engine/load-node.ts). Returns a note kept in `memoryNote`.
+   */
+  prepareMemory?: (memory: WebAssembly.Memory) => string;
 }
 
 export class EngineError extends Error {
@@ -63,9 +68,17 @@ export class Engine {
   /** Services applied from rules, in order, with their engine index and dest indices. */
   readonly applied: { rule: ServiceRule; index: number; dests: { rule: DestRule; index: number }[] }[] = [];
 
+  /** What prepareMemory reported (e.g. whether huge pages were advised), or "". */
+  readonly memoryNote: string = "";
+
   private constructor(x: Exports, opts: EngineOptions) {
     this.x = x;
-    x.init(opts.conns ?? 1 << 20, opts.services ?? 1024, opts.dests ?? 16384, (opts.seed ?? 0x5eed1234) >>> 0);
+    const conns = opts.conns ?? 1 << 20, services = opts.services ?? 1024, dests = opts.dests ?? 16384;
+    if (opts.prepareMemory) {
+      x.reserve(conns, services, dests);
+      this.memoryNote = opts.prepareMemory(x.memory);
+    }
+    x.init(conns, services, dests, (opts.seed ?? 0x5eed1234) >>> 0);
     this.buf = x.memory.buffer;
     this.u8v = new Uint8Array(this.buf);
     this.dv = new DataView(this.buf);
