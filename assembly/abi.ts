@@ -14,7 +14,7 @@ export const DESC_VERDICT: u32 = 16;   // VERDICT_* | reason << 8
 export const DESC_OUT_OFF: u32 = 20;   // start of the frame to transmit (may be before DESC_OFF: tunnel headers)
 export const DESC_OUT_LEN: u32 = 24;   // its length
 export const DESC_HINT: u32 = 28;      // egress hint: dest index for packets to a real server, 0 toward a client
-export const HEADROOM: u32 = 64;       // bytes the host leaves free before every frame
+export const HEADROOM: u32 = 64;       // bytes the host leaves free before every frame (>= 48: IPv6 outer header, ICMPv6 reply)
 export const BATCH_MAX: u32 = 1024;    // descriptors per batch
 export const BATCH_BYTES: u32 = 4194304; // batch frame area size
 export const HZ: u32 = 250;            // engine clock: jiffies of 4 ms
@@ -42,10 +42,9 @@ export const DROP_TTL_EXCEEDED: u32 = 13;
 export const DROP_ICMP_CHECKSUM: u32 = 14;
 export const DROP_ICMP_FRAGMENTED: u32 = 15;
 export const DROP_DEST_UNAVAILABLE: u32 = 16;
-export const DROP_NO_HEADROOM: u32 = 17;
-export const DROP_BAD_SCTP_HEADER: u32 = 18;
-export const DROP_NOT_SCHEDULED: u32 = 19;
-export const DROP_REASONS: u32 = 20;   // count of reasons above
+export const DROP_BAD_SCTP_HEADER: u32 = 17;
+export const DROP_NOT_SCHEDULED: u32 = 18;
+export const DROP_REASONS: u32 = 19;   // count of reasons above
 
 // ---- global counters (u64 each, at countersPtr()) ----
 export const CNT_PACKETS: u32 = 0;

@@ -107,11 +107,11 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
   store<u32>(s, di, S_DESTS);
   store<u32>(s, load<u32>(s, S_NUM_DESTS) + 1, S_NUM_DESTS);
   store<u32>(d, load<u32>(d, D_FLAGS) | DEST_F_AVAILABLE, D_FLAGS);
-  return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags, true);
+  return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags);
 }
 
 function destSet(di: u32, fwd: u32, weight: i32, uth: u32, lth: u32, tunType: u32, tunPort: u32,
-                 tunFlags: u32, added: bool): i32 {
+                 tunFlags: u32): i32 {
   const d = destPtr(di);
   const oldU = load<u32>(d, D_U_THRESHOLD);
   store<u32>(d, destConnFlags(fwd), D_CONN_FLAGS);
@@ -133,7 +133,7 @@ export function destEdit(di: u32, fwd: u32, weight: i32, uth: u32, lth: u32, tun
   const d = destPtr(di);
   if ((load<u32>(d, D_FLAGS) & DEST_F_AVAILABLE) == 0) return ERR_NO_DEST;
   if (weight < 0) return ERR_INVALID;
-  return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags, false) > 0 ? OK : ERR_INVALID;
+  return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags) > 0 ? OK : ERR_INVALID;
 }
 
 export function destDel(di: u32): i32 {

@@ -65,12 +65,3 @@ export function ipv4SetChecksum(ip: usize, hlen: u32): void {
 @inline export function csumApply(check: u32, delta: u32): u32 {
   return ~fold32((~check & 0xFFFF) + fold32(delta)) & 0xFFFF;
 }
-
-/** Incremental update for `words` 16-bit words changing from those at op to those at np (big-endian). */
-export function csumReplaceN(check: u32, op: usize, np: usize, words: u32): u32 {
-  let s: u32 = ~check & 0xFFFF;
-  for (let i: u32 = 0; i < words; i++) {
-    s += (~ld16(op + (i << 1)) & 0xFFFF) + ld16(np + (i << 1));
-  }
-  return ~fold32(s) & 0xFFFF;
-}

@@ -1,7 +1,7 @@
 // Transmit dispatch by the conn's forwarding method (cp->packet_xmit): client->RS packets through
 // NAT, DR or tunnel; RS->client replies of NAT conns through SNAT. Sets the output frame (outFrame,
 // outLen) and the egress hint, and returns a verdict (VERDICT_* | reason << 8).
-import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL, DROP_NO_HEADROOM, HEADROOM } from "../abi";
+import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL } from "../abi";
 import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
 import { connPtr } from "../conn/table";
 import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
@@ -32,7 +32,6 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
   if (fwd == FWD_DROUTE) { if (outHint != 0) drRewriteL2(outHint); return VERDICT_TX; }
   if (fwd == FWD_TUNNEL) {
     const daf = <u32>load<u8>(c, C_DAF);
-    if (HEADROOM < 40) return drop(DROP_NO_HEADROOM);
     outFrame = tunnelEncap(daf, c + C_DADDR, c + C_VADDR);
     outLen = frameEnd() + (daf == 4 ? 20 : 40);
     return VERDICT_TX;

@@ -33,10 +33,9 @@ export const DROP_TTL_EXCEEDED = 13;
 export const DROP_ICMP_CHECKSUM = 14;
 export const DROP_ICMP_FRAGMENTED = 15;
 export const DROP_DEST_UNAVAILABLE = 16;
-export const DROP_NO_HEADROOM = 17;
-export const DROP_BAD_SCTP_HEADER = 18;
-export const DROP_NOT_SCHEDULED = 19;
-export const DROP_REASONS = 20;
+export const DROP_BAD_SCTP_HEADER = 17;
+export const DROP_NOT_SCHEDULED = 18;
+export const DROP_REASONS = 19;
 export const CNT_PACKETS = 0;
 export const CNT_FORWARDED = 1;
 export const CNT_DROPPED = 2;
@@ -170,4 +169,4 @@ export const S_HNEXT = 48;
 export const S_SCHED_DATA = 64;
 
 /** Drop reason names by code. */
-export const DROP_REASON_NAMES: readonly string[] = ["none","bad-descriptor","truncated-ether","truncated-ip","bad-ip-version","bad-ip-header-length","bad-ip-checksum","bad-ip-total-length","ip-fragment","bad-ipv6-ext-header","truncated-l4","conn-table-full","no-dest","ttl-exceeded","icmp-checksum","icmp-fragmented","dest-unavailable","no-headroom","bad-sctp-header","not-scheduled"];
+export const DROP_REASON_NAMES: readonly string[] = ["none","bad-descriptor","truncated-ether","truncated-ip","bad-ip-version","bad-ip-header-length","bad-ip-checksum","bad-ip-total-length","ip-fragment","bad-ipv6-ext-header","truncated-l4","conn-table-full","no-dest","ttl-exceeded","icmp-checksum","icmp-fragmented","dest-unavailable","bad-sctp-header","not-scheduled"];

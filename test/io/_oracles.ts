@@ -1,7 +1,6 @@
 // Test helpers for the capture I/O tests: the independent oracles (pcap-parser, tshark) and a
 // plain "read everything" wrapper around our reader. Not a test file itself (no .test.ts suffix).
 import { createRequire } from "node:module";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -57,22 +56,7 @@ export function isCaptureError(e: unknown): e is CaptureError {
   return e instanceof CaptureError;
 }
 
-export const haveTshark = spawnSync("tshark", ["-v"], { encoding: "utf8" }).status === 0;
-
-/** Runs tshark; stderr keeps only real complaints (the "running as root" notice is dropped). */
-export function tshark(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 1 << 28 });
-  const stderr = (r.stderr ?? "").split("\n")
-    .filter((l) => l.trim() !== "" && !/Running as user "root"/.test(l)).join("\n");
-  return { status: r.status, stdout: r.stdout ?? "", stderr };
-}
-
-/** tshark -T fields rows (tab-separated) for the given fields, one row per frame. */
-export function tsharkFields(file: string, fields: string[]): string[][] {
-  const r = tshark(["-r", file, "-T", "fields", ...fields.flatMap((f) => ["-e", f])]);
-  if (r.status !== 0) throw new Error(`tshark failed on ${file}: ${r.stderr}`);
-  return r.stdout.split("\n").filter((l) => l !== "").map((l) => l.split("\t"));
-}
+export { haveTshark, tshark, tsharkFields } from "../helpers/tshark.ts";
 
 /** A fresh temporary directory for files oracles must read from disk. */
 export function tempDir(tag: string): string {

@@ -1,10 +1,10 @@
 // Helpers for the wire tests (not a test file): read every record of a capture through the project's
 // capture reader, tolerating damaged files; write a classic pcap by hand (independent of src/io);
 // run tshark. Node-only.
+import { haveTshark as tsharkPresent } from "../helpers/tshark.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { openCapture } from "../../src/io/capture-reader.ts";
 
 export interface Rec { index: number; linktype: number; data: Uint8Array; caplen: number; origLen: number }
@@ -44,24 +44,9 @@ export function pcapBytes(frames: Uint8Array[], linktype = 1): Uint8Array {
   return out;
 }
 
-export function haveTshark(): boolean {
-  const r = spawnSync("tshark", ["--version"], { encoding: "utf8" });
-  return r.status === 0;
-}
+export { TSHARK_PREFS, tsharkFields } from "../helpers/tshark.ts";
 
-export const TSHARK_PREFS = [
-  "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-  "-o", "sctp.checksum:CRC-32C",
-];
-
-/** Runs tshark -T fields on a file; returns one array of field strings per packet. */
-export function tsharkFields(file: string, fields: string[], extra: string[] = []): string[][] {
-  const args = ["-r", file, ...TSHARK_PREFS, ...extra, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"];
-  for (const f of fields) args.push("-e", f);
-  const r = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-  return r.stdout.split("\n").filter((l) => l.length > 0).map((l) => l.split("\t"));
-}
+export function haveTshark(): boolean { return tsharkPresent; }
 
 /** Writes frames to a temporary pcap; returns its path (caller removes the directory). */
 export function tempPcap(frames: Uint8Array[], linktype = 1): { file: string; cleanup: () => void } {
