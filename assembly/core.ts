@@ -17,6 +17,7 @@ import { C_FLAGS, C_STATE, C_DEST, C_SVC, C_CONTROL, C_INPKTS, C_PROTO, CF_ONE_P
 import { serviceFind, svcPtr, S_FLAGS, S_PORT, S_FWMARK } from "./svc/service";
 import { destPtr, D_FLAGS, D_WEIGHT } from "./svc/dest";
 import { schedule } from "./sched/index";
+import { setSchedContext } from "./sched/context";
 import { tcpFlags, tcpMayCreate, tcpTransition, tcpIsNewConn } from "./proto/tcp";
 import { udpTransition } from "./proto/udp";
 import { sctpFirstChunk, sctpMayCreate, sctpTransition, sctpIsNewConn } from "./proto/sctp";
@@ -106,6 +107,7 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
       dport != <u32>load<u16>(s, S_PORT)) {
     return dropWithIcmp(DROP_NOT_SCHEDULED, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
   }
+  setSchedContext(pAf, pProto, pSaddr, pDaddr, sport, dport, now, false);
   const di = schedule(si);
   if (di == 0) return dropWithIcmp(DROP_NO_DEST, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
   const i = connNew(si, di, pProto, pAf, pSaddr, sport, pDaddr, dport, mark);

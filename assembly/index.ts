@@ -22,6 +22,7 @@ import { totalStatsBase } from "./mem";
 import { setSetting } from "./settings";
 import { setTunnelSource } from "./xmit/tunnel";
 import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
+import { periodicRun } from "./periodic";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
 
@@ -63,6 +64,7 @@ export function processBatch(count: u32): u32 {
     const off = <usize>load<u32>(dsc, DESC_OFF);
     const len = load<u32>(dsc, DESC_LEN);
     clockAdvance(load<u32>(dsc, DESC_TIME));
+    periodicRun(clockNow());
     bump(CNT_PACKETS);
     let v: u32;
     if (off < lo || off + <usize>len > hi || off + <usize>len < off) v = VERDICT_DROP | (DROP_BAD_DESCRIPTOR << 8);
@@ -89,7 +91,7 @@ export function processBatch(count: u32): u32 {
 }
 
 /** Moves the clock (jiffies) without a packet, expiring what is due; the host's expiry timer. */
-export function advanceClock(t: u32): void { clockAdvance(t); }
+export function advanceClock(t: u32): void { clockAdvance(t); periodicRun(clockNow()); }
 export function now(): u32 { return clockNow(); }
 
 export function batchPtr(): usize { return batchBase; }

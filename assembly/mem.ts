@@ -19,6 +19,11 @@ export let destBase: usize = 0;
 export let svcStatsBase: usize = 0;
 export let destStatsBase: usize = 0;
 export let totalStatsBase: usize = 0;
+export let schedArenaBase: usize = 0;
+export let schedArenaSize: usize = 0;
+
+/** Scheduler tables (sched/arena.ts): 16 KiB per service (an mh table of 4093 slots fits) + 4 MiB shared. */
+@inline function schedArenaFor(services: u32): usize { return <usize>(services + 1) * 16384 + (4 << 20); }
 
 export const WHEEL_BITS: u32 = 16;
 export const WHEEL_SLOTS: u32 = 1 << WHEEL_BITS;
@@ -52,7 +57,7 @@ function bucketsFor(conns: u32): u32 {
 function totalBytes(conns: u32, services: u32, dests: u32): usize {
   return <usize>(conns + 1) * CONN_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
-    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + 64 * 16;
+    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + schedArenaFor(services) + 64 * 16;
 }
 
 /**
@@ -86,6 +91,8 @@ export function allocRegions(conns: u32, services: u32, dests: u32): void {
   svcStatsBase = alloc(<usize>(services + 1) * STATS_SIZE);
   destStatsBase = alloc(<usize>(dests + 1) * STATS_SIZE);
   totalStatsBase = alloc(STATS_SIZE);
+  schedArenaSize = schedArenaFor(services);
+  schedArenaBase = alloc(schedArenaSize);
 }
 
 @inline export function bump(index: u32): void {

@@ -1,49 +1,26 @@
-// Scheduler dispatch: IPVS's ip_vs_scheduler ops, statically dispatched by a switch on the service's
-// scheduler id. Adding a scheduler = one file with <name>Schedule (and Init/Update when it keeps
-// state) plus one case in each switch below and an id in abi.ts.
-import { SCHED_RR, SCHED_WRR, SCHED_LC, SCHED_WLC } from "../abi";
+// The scheduler interface the rest of the engine calls (ip_vs_sched.c): init when a service gets a
+// scheduler, update after its dest list or a dest changed, del-dest before a dest leaves the list,
+// tick from the host's timer, and schedule for a new connection. The per-scheduler switches are
+// generated from the files of this folder (dispatch.ts, scripts/gen-sched.ts): adding a scheduler is
+// adding one file `<name>.ts` exporting `<name>Schedule` (and the hooks it needs) plus its id in abi.ts.
 import { svcPtr, S_SCHED } from "../svc/service";
-import { rrInit, rrDelDest, rrSchedule } from "./rr";
-import { wrrInit, wrrUpdate, wrrSchedule } from "./wrr";
-import { lcSchedule } from "./lc";
-import { wlcSchedule } from "./wlc";
+import { schedKnownId, dispatchInit, dispatchUpdate, dispatchDelDest, dispatchTick, dispatchSchedule } from "./dispatch";
 
-export function schedKnown(id: u32): bool { return id >= SCHED_RR && id <= SCHED_WLC; }
+export function schedKnown(id: u32): bool { return schedKnownId(id); }
 
 @inline function schedOf(si: u32): u32 { return <u32>load<u8>(svcPtr(si), S_SCHED); }
 
 /** init_service */
-export function schedInit(si: u32): void {
-  switch (schedOf(si)) {
-    case SCHED_RR: rrInit(si); break;
-    case SCHED_WRR: wrrInit(si); break;
-    default: break;
-  }
-}
+export function schedInit(si: u32): void { dispatchInit(schedOf(si), si); }
 
-/** add_dest / upd_dest (after the list or the dest changed) */
-export function schedUpdate(si: u32): void {
-  switch (schedOf(si)) {
-    case SCHED_WRR: wrrUpdate(si); break;
-    default: break;
-  }
-}
+/** add_dest / upd_dest / after del_dest */
+export function schedUpdate(si: u32): void { dispatchUpdate(schedOf(si), si); }
 
 /** del_dest, called before dest di (preceded by prev, 0 = head) leaves the list */
-export function schedDelDest(si: u32, di: u32, prev: u32): void {
-  switch (schedOf(si)) {
-    case SCHED_RR: rrDelDest(si, di, prev); break;
-    default: break;
-  }
-}
+export function schedDelDest(si: u32, di: u32, prev: u32): void { dispatchDelDest(schedOf(si), si, di, prev); }
 
-/** Picks a dest for a new connection of service si; 0 = none available. */
-export function schedule(si: u32): u32 {
-  switch (schedOf(si)) {
-    case SCHED_RR: return rrSchedule(si);
-    case SCHED_WRR: return wrrSchedule(si);
-    case SCHED_LC: return lcSchedule(si);
-    case SCHED_WLC: return wlcSchedule(si);
-    default: return 0;
-  }
-}
+/** The host's periodic timer (lblc/lblcr garbage collection). */
+export function schedTick(si: u32, now: u32): void { dispatchTick(schedOf(si), si, now); }
+
+/** Picks a dest for a new connection of service si (packet in sched/context.ts); 0 = none. */
+export function schedule(si: u32): u32 { return dispatchSchedule(schedOf(si), si); }
