@@ -116,6 +116,8 @@ export const TCP_LAST_ACK: u32 = 8;
 export const TCP_LISTEN: u32 = 9;
 export const TCP_SYNACK: u32 = 10;
 export const TCP_STATES: u32 = 11;
+export const TPL_NONE: u32 = 0;        // persistence template states (IP_VS_CTPL_S_*)
+export const TPL_ASSURED: u32 = 1;
 export const SCTP_STATES: u32 = 14;
 
 // ---- state-table directions and TCP event classes ----
@@ -196,6 +198,7 @@ export const D_NEXT: u32 = 64;      // next dest in the service's list (0 = end)
 export const D_MAC: u32 = 68;       // 6 bytes: next-hop MAC for droute (set by the host)
 export const D_HAS_MAC: u32 = 74;   // u8
 export const D_REFCNT: u32 = 76;    // conns bound to this dest
+export const D_IDLE_START: u32 = 80; // trash: when it was first seen unreferenced (0 = not yet)
 
 // ---- service record layout (bytes) ----
 export const SVC_SIZE: u32 = 128;

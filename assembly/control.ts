@@ -16,10 +16,12 @@ import {
 import {
   destPtr, destConnFlags, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT,
   D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC,
-  D_HAS_MAC, D_REFCNT,
+  D_HAS_MAC, D_IDLE_START,
 } from "./svc/dest";
 import { schedKnown, schedInit, schedUpdate, schedDelDest } from "./sched/index";
 import { svcStats, destStats, statsZero } from "./stats";
+import { expireNodestConn } from "./settings";
+import { connFlushDest } from "./conn/flush";
 
 export function svcAdd(af: u32, proto: u32, port: u32, mark: u32, sched: u32, flags: u32,
                        timeoutSecs: u32, netmask: u32): i32 {
@@ -153,8 +155,9 @@ export function destDel(di: u32): i32 {
   store<u32>(s, load<u32>(s, S_NUM_DESTS) - 1, S_NUM_DESTS);
   store<u32>(d, load<u32>(d, D_FLAGS) & ~DEST_F_AVAILABLE, D_FLAGS);
   store<u32>(d, 0, D_NEXT);
-  if (load<u32>(d, D_REFCNT) == 0) store<u8>(d, 0, D_USED);   // nothing references it: free now
+  store<u32>(d, 0, D_IDLE_START);                              // into the trash (svc/trash.ts)
   schedUpdate(si);
+  if (expireNodestConn) connFlushDest(di);
   return OK;
 }
 

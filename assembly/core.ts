@@ -12,12 +12,10 @@ import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFrag
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
 import { connInGet, connOutGet, connPtr } from "./conn/table";
 import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
-import { connNew } from "./conn/new";
 import { C_FLAGS, C_STATE, C_DEST, C_SVC, C_CONTROL, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT } from "./conn/record";
 import { serviceFind, svcPtr, S_FLAGS, S_PORT, S_FWMARK } from "./svc/service";
 import { destPtr, D_FLAGS, D_WEIGHT } from "./svc/dest";
-import { schedule } from "./sched/index";
-import { setSchedContext } from "./sched/context";
+import { scheduleConn, scheduleReason } from "./schedule";
 import { tcpFlags, tcpMayCreate, tcpTransition, tcpIsNewConn } from "./proto/tcp";
 import { udpTransition } from "./proto/udp";
 import { sctpFirstChunk, sctpMayCreate, sctpTransition, sctpIsNewConn } from "./proto/sctp";
@@ -101,17 +99,13 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
     if (chunk < 0) return drop(DROP_BAD_SCTP_HEADER);
     if (!sctpMayCreate(<u32>chunk, sloppySctp)) return VERDICT_PASS;
   }
-  const s = svcPtr(si);
-  // Non-persistent services schedule only packets for the service port (fwmark services excepted).
-  if (load<u32>(s, S_FWMARK) == 0 && (load<u32>(s, S_FLAGS) & SVC_F_PERSISTENT) == 0 &&
-      dport != <u32>load<u16>(s, S_PORT)) {
-    return dropWithIcmp(DROP_NOT_SCHEDULED, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
+  const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark);
+  if (i == 0) {
+    if (scheduleReason == DROP_CONN_TABLE_FULL) return drop(DROP_CONN_TABLE_FULL);
+    // ip_vs_leave: what reached an FTP service on another port is left to the host
+    if (<u32>load<u16>(svcPtr(si), S_PORT) == 21 && dport != 21) return VERDICT_PASS;
+    return dropWithIcmp(scheduleReason, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
   }
-  setSchedContext(pAf, pProto, pSaddr, pDaddr, sport, dport, now, false);
-  const di = schedule(si);
-  if (di == 0) return dropWithIcmp(DROP_NO_DEST, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
-  const i = connNew(si, di, pProto, pAf, pSaddr, sport, pDaddr, dport, mark);
-  if (i == 0) return drop(DROP_CONN_TABLE_FULL);
   return inPath(i);
 }
 

@@ -1,7 +1,8 @@
 // Creating a connection for a scheduled packet (ip_vs_conn.c ip_vs_conn_new + ip_vs_bind_dest):
-// copy the client and virtual sides from the packet, the real server from the dest (dport = dest port,
-// or the packet's port when the dest port is 0), bind the dest (flags, counters, overload), start in
-// state 0 with a 3 s timeout, hash it (one-packet conns are never hashed) and count it.
+// copy the client and virtual sides from the packet, the real server from the dest and the port the
+// caller chose (ip_vs_schedule / ip_vs_sched_persist decide it), bind the dest (flags, counters,
+// overload), start in state 0 with a 3 s timeout, hash it (one-packet conns are never hashed) and
+// count it.
 import { HZ, PROTO_UDP, SVC_F_ONEPACKET, CNT_CONNS_CREATED } from "../abi";
 import { bump } from "../mem";
 import { connAlloc, connPtr, connHashIn } from "./table";
@@ -10,12 +11,12 @@ import {
   C_DEST, C_FWMARK, C_SVC, CF_ONE_PACKET,
 } from "./record";
 import { addrToSlot } from "../wire/ip";
-import { destPtr, bindDest, D_ADDR, D_PORT, D_AF } from "../svc/dest";
+import { destPtr, bindDest, D_ADDR, D_AF } from "../svc/dest";
 import { svcPtr, S_FLAGS } from "../svc/service";
 import { statsConn } from "../stats";
 
 export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, sport: u32,
-                        daddr: usize, dport: u32, mark: u32): u32 {
+                        daddr: usize, dport: u32, rsport: u32, mark: u32): u32 {
   const i = connAlloc();
   if (i == 0) return 0;
   const c = connPtr(i);
@@ -25,8 +26,7 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
   memory.copy(c + C_DADDR, d + D_ADDR, 16);
   store<u16>(c, <u16>sport, C_CPORT);
   store<u16>(c, <u16>dport, C_VPORT);
-  const dp = <u32>load<u16>(d, D_PORT);
-  store<u16>(c, <u16>(dp != 0 ? dp : dport), C_DPORT);
+  store<u16>(c, <u16>rsport, C_DPORT);
   store<u8>(c, <u8>proto, C_PROTO);
   store<u8>(c, <u8>af, C_AF);
   store<u8>(c, load<u8>(d, D_AF), C_DAF);

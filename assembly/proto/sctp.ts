@@ -7,7 +7,7 @@ import { C_STATE, C_TIMEOUT } from "../conn/record";
 import { SCTP_STATE_TABLE, SCTP_S_ESTABLISHED } from "./sctp-table";
 import { SCTP_STATES, SCTP_EVENTS } from "../abi";
 import { sctpTimeouts } from "./timeouts";
-import { effectiveDir, changeState } from "./state";
+import { effectiveDir, changeState, assureControl } from "./state";
 
 const CID_INIT: u32 = 1;
 const CID_ABORT: u32 = 6;
@@ -55,7 +55,9 @@ export function sctpTransition(c: usize, dir: u32, l4: usize, l4len: u32): void 
   const ev = sctpEvent(l4, l4len);
   if (ev < 0) return;
   const d = effectiveDir(c, dir);
-  const next = sctpNext(d, <u32>ev, <u32>load<u8>(c, C_STATE));
+  const cur = <u32>load<u8>(c, C_STATE);
+  const next = sctpNext(d, <u32>ev, cur);
+  if (next != cur && next == SCTP_S_ESTABLISHED) assureControl(c);
   changeState(c, next, next == SCTP_S_ESTABLISHED);
   store<u32>(c, unchecked(sctpTimeouts[<i32>next]), C_TIMEOUT);
 }

@@ -3,8 +3,16 @@
 // the new state's activity differs, and picking the direction's table (INPUT_ONLY while NOOUTPUT is
 // set; the first OUTPUT packet clears NOOUTPUT for good).
 import { DIR_OUTPUT, DIR_INPUT_ONLY } from "../abi";
-import { C_FLAGS, C_STATE, C_OLD_STATE, C_DEST, CF_INACTIVE, CF_NOOUTPUT } from "../conn/record";
+import { C_FLAGS, C_STATE, C_OLD_STATE, C_DEST, C_CONTROL, CF_INACTIVE, CF_NOOUTPUT } from "../conn/record";
+import { connPtr } from "../conn/table";
+import { TPL_ASSURED } from "../abi";
 import { destPtr, D_ACTIVE, D_INACTIVE } from "../svc/dest";
+
+/** ip_vs_control_assure_ct: the controlling persistence template becomes ASSURED. */
+export function assureControl(c: usize): void {
+  const t = load<u32>(c, C_CONTROL);
+  if (t != 0) store<u8>(connPtr(t), <u8>TPL_ASSURED, C_STATE);
+}
 
 /** Direction after the NOOUTPUT rule. */
 export function effectiveDir(c: usize, dir: u32): u32 {

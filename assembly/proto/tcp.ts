@@ -5,7 +5,7 @@ import { TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_SYNACK, TCP_CLOSE, TCP
 import { C_STATE, C_TIMEOUT } from "../conn/record";
 import { TCP_STATE_TABLE } from "./tcp-table";
 import { tcpTimeouts } from "./timeouts";
-import { effectiveDir, changeState } from "./state";
+import { effectiveDir, changeState, assureControl } from "./state";
 
 export let tcpTable: u32 = 0;            // 0 normal, 1 secure (secure_tcp)
 export function setTcpTable(t: u32): void { tcpTable = t; }
@@ -47,6 +47,7 @@ export function tcpTransition(c: usize, dir: u32, flags: u32): void {
   const ev = tcpEvent(flags);
   const cur = <u32>load<u8>(c, C_STATE);
   const next = ev < 0 ? TCP_CLOSE : tcpNext(tcpTable, d, <u32>ev, cur);
+  if (next != cur && next == TCP_ESTABLISHED) assureControl(c);
   changeState(c, next, tcpStateActive(next));
   store<u32>(c, unchecked(tcpTimeouts[<i32>next]), C_TIMEOUT);
 }

@@ -1,9 +1,9 @@
 // Destination (real server) records (struct ip_vs_dest) and their binding to connections
 // (ip_vs_conn.c ip_vs_bind_dest / ip_vs_unbind_dest): activeconns / inactconns / persistconns and
 // the OVERLOAD flag with upper/lower thresholds exactly as §2.7. A dest deleted from its service stays
-// here (in the "trash") while connections still reference it (refcnt > 0).
-import { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT } from "../abi";
-export { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT };
+// allocated (in the "trash", svc/trash.ts) while connections reference it and for a while after.
+import { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START } from "../abi";
+export { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START };
 import { destBase } from "../mem";
 import { DEST_F_OVERLOAD, DEST_F_AVAILABLE, FWD_MASQ, PROTO_UDP } from "../abi";
 import { C_FLAGS, CF_INACTIVE, CF_NOOUTPUT, CF_TEMPLATE, CF_ONE_PACKET, C_PROTO } from "../conn/record";
@@ -41,9 +41,7 @@ export function unbindDest(c: usize, di: u32): void {
     if ((flags & CF_INACTIVE) != 0) store<u32>(d, load<u32>(d, D_INACTIVE) - 1, D_INACTIVE);
     else store<u32>(d, load<u32>(d, D_ACTIVE) - 1, D_ACTIVE);
   } else store<u32>(d, load<u32>(d, D_PERSIST) - 1, D_PERSIST);
-  const refs = load<u32>(d, D_REFCNT) - 1;
-  store<u32>(d, refs, D_REFCNT);
-  if (refs == 0 && (load<u32>(d, D_FLAGS) & DEST_F_AVAILABLE) == 0) store<u8>(d, 0, D_USED); // leaves the trash
+  store<u32>(d, load<u32>(d, D_REFCNT) - 1, D_REFCNT);
   const l = load<u32>(d, D_L_THRESHOLD);
   const u = load<u32>(d, D_U_THRESHOLD);
   let clear = true;

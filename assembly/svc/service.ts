@@ -6,11 +6,13 @@ import { SVC_SIZE, S_USED, S_AF, S_PROTO, S_SCHED, S_FLAGS, S_PORT, S_FWMARK, S_
 export { SVC_SIZE, S_USED, S_AF, S_PROTO, S_SCHED, S_FLAGS, S_PORT, S_FWMARK, S_ADDR, S_TIMEOUT, S_NETMASK, S_DESTS, S_NUM_DESTS, S_HNEXT, S_SCHED_DATA };
 import { svcBase, svcCap } from "../mem";
 import { addrEq, addrFold } from "../wire/ip";
+import { PROTO_TCP } from "../abi";
 
 
 let addrBuckets = new StaticArray<u32>(256);
 let markBuckets = new StaticArray<u32>(256);
 export let portZeroServices: u32 = 0;
+export let ftpServices: u32 = 0;          // TCP services on port 21 (their data ports find them, §1.4)
 
 @inline export function svcPtr(i: u32): usize { return svcBase + <usize>i * SVC_SIZE; }
 
@@ -31,6 +33,7 @@ export function svcHash(i: u32): void {
     store<u32>(s, unchecked(addrBuckets[b]), S_HNEXT);
     unchecked(addrBuckets[b] = i);
     if (port == 0) portZeroServices++;
+    if (port == 21 && <u32>load<u8>(s, S_PROTO) == PROTO_TCP) ftpServices++;
   }
 }
 
@@ -45,6 +48,7 @@ export function svcUnhash(i: u32): void {
     b = addrBucket(<u32>load<u8>(s, S_PROTO), s + S_ADDR, <u32>load<u8>(s, S_AF), port);
     head = unchecked(addrBuckets[b]);
     if (port == 0) portZeroServices--;
+    if (port == 21 && <u32>load<u8>(s, S_PROTO) == PROTO_TCP) ftpServices--;
   }
   const next = load<u32>(s, S_HNEXT);
   if (head == i) {
@@ -80,13 +84,14 @@ export function findByMark(af: u32, mark: u32): u32 {
   return 0;
 }
 
-/** ip_vs_service_find without the FTP rule (no FTP helper in wvs yet). */
+/** ip_vs_service_find: fwmark, exact, FTP data ports (20 and unprivileged) to port 21, port zero. */
 export function serviceFind(af: u32, mark: u32, proto: u32, addr: usize, port: u32): u32 {
   if (mark != 0) {
     const m = findByMark(af, mark);
     if (m != 0) return m;
   }
-  const s = findByAddr(af, proto, addr, port);
+  let s = findByAddr(af, proto, addr, port);
+  if (s == 0 && ftpServices != 0 && proto == PROTO_TCP && (port == 20 || port >= 1024)) s = findByAddr(af, proto, addr, 21);
   if (s != 0 || portZeroServices == 0) return s;
   return findByAddr(af, proto, addr, 0);
 }
