@@ -1,5 +1,6 @@
-// The host's ABI copy (src/engine/abi.ts) must be exactly what scripts/gen-abi.ts makes from
-// assembly/abi.ts, and the drop-reason table must name every DROP_* code once.
+// Generated files must be current: the host's ABI copy (src/engine/abi.ts, from assembly/abi.ts)
+// and the scheduler dispatch (assembly/sched/dispatch.ts, from the scheduler files); the drop-reason
+// table must name every DROP_* code once.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -7,6 +8,7 @@ import path from "node:path";
 import { root } from "../helpers/paths.ts";
 import { generateAbi } from "../../scripts/gen-abi.ts";
 import * as A from "../../src/engine/abi.ts";
+import { currentDispatch } from "../../scripts/gen-sched.ts";
 
 test("src/engine/abi.ts is generated from assembly/abi.ts", () => {
   const expected = generateAbi(fs.readFileSync(path.join(root, "assembly/abi.ts"), "utf8"));
@@ -22,6 +24,10 @@ test("drop reason names cover 0..DROP_REASONS-1 without duplicates", () => {
 test("the generator drifts when assembly/abi.ts changes", () => {
   const src = fs.readFileSync(path.join(root, "assembly/abi.ts"), "utf8");
   assert.is.not(generateAbi(src.replace("DESC_SIZE: u32 = 32", "DESC_SIZE: u32 = 48")), generateAbi(src));
+});
+
+test("assembly/sched/dispatch.ts is generated from the scheduler files", () => {
+  assert.is(fs.readFileSync(path.join(root, "assembly/sched/dispatch.ts"), "utf8"), currentDispatch());
 });
 
 test.run();

@@ -1,0 +1,32 @@
+// Editing a dest live (ipvs-control.md §4.2): new conns take the new weight, method and thresholds;
+// existing conns keep the flags they were bound with (a conn's forwarding method is copied from the
+// dest when it is created, §2.5).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadEngine } from "../../src/engine/load-node.ts";
+import { parseRules } from "../../src/control/rules.ts";
+import { buildFrame } from "../../src/wire/build.ts";
+import { decodeFrame } from "../../src/wire/decode.ts";
+import * as A from "../../src/engine/abi.ts";
+
+const eth = { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" };
+
+test("masq -> droute: the old conn stays NAT, a new one is routed unchanged", async () => {
+  const e = await loadEngine({ conns: 64 });
+  e.applyRules(parseRules("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 192.168.1.1:80 -m -w 1", "e.rules"));
+  const seg = (client: string, flags: string) => {
+    e.push(buildFrame({ eth, ip: { v: 4, src: client, dst: "10.0.0.100" }, l4: { tcp: { sport: 5000, dport: 80, flags } } }), 1000);
+    e.run();
+    assert.is(e.verdict(0).kind, A.VERDICT_TX);
+    return (decodeFrame(e.output(0)) as any).ip.dst as string;
+  };
+  assert.is(seg("198.51.100.1", "S"), "192.168.1.1");
+  const d = e.applied[0].dests[0];
+  e.editDest(d.index, { ...d.rule, fwd: "droute", weight: 3, uThreshold: 10 });
+  assert.is(seg("198.51.100.1", "A"), "192.168.1.1", "existing conn still NAT'ed");
+  assert.is(seg("198.51.100.2", "S"), "10.0.0.100", "new conn: direct routing keeps the VIP");
+  const st = e.dest(d.index);
+  assert.equal([st.fwd, st.weight, st.uThreshold], ["droute", 3, 10]);
+});
+
+test.run();
