@@ -12,6 +12,7 @@ import { EngineTarget, BaselineTarget, type Target } from "./targets.ts";
 import { addEstablished, addSyn, type TaskInfo } from "./tasks.ts";
 import { engineMemory, findGc, heapUsed } from "./memory.ts";
 import { taskRows, machine, targets, printReadable } from "./report.ts";
+import { runSchedBench } from "./sched-bench.ts";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -131,17 +132,22 @@ const sanity = {
   enginePassed: est.counter(CNT_PASSED) + synE.counter(CNT_PASSED),
   establishedConnsAfter: { engine: estT.conns(), baseline: estBT.conns() },
 };
+const schedulers = await runSchedBench(quick, log);
 const report = {
   date: new Date().toISOString(), quick, command: `npm run bench --${args.length ? " " + args.join(" ") : ""}`,
   machine: machine(),
   config: { ...cfg, batch: BATCH, frameBytes: FRAME_LEN, service: "TCP 10.0.0.1:80 wlc, 4 masq dests (weights 1-4)" },
   replay, baseline, bytesPerConn: memory.abiBytesPerConn, memory, ratios,
   targets: targets(replay.established.pps, ratios.established, memory.abiBytesPerConn, memory.linearMemoryBytesPerConn),
-  sanity, tasks: rows, wallSeconds: (Date.now() - started) / 1000,
+  sanity, tasks: rows, schedulers, wallSeconds: (Date.now() - started) / 1000,
 };
 
 if (json) console.log(JSON.stringify(report, null, 2));
 else {
   printReadable({ ...report, rows });
+  console.log("\nnew connections per scheduler (SYN traffic, whole packet path):");
+  console.table(schedulers.rows.map((r) => ({ scheduler: r.scheduler, dests: r.dests, "packets/s": Math.round(r.pps), "ns/conn": r.nsPerConn.toFixed(0), "vs rr": r.vsRr.toFixed(2) })));
+  if (schedulers.missing.length) console.log(`not in the engine: ${schedulers.missing.join(", ")}`);
+  if (schedulers.mhRebuild) console.log(`mh rebuild, ${schedulers.mhRebuild.dests} dests, M = ${schedulers.mhRebuild.tableSize}: ${schedulers.mhRebuild.meanMs.toFixed(3)} ms`);
   console.log(`\nsanity: ${JSON.stringify(sanity)}; wall ${report.wallSeconds.toFixed(1)} s`);
 }
