@@ -291,6 +291,11 @@ export class Engine {
     };
   }
 
+  /** True while the dest has the OVERLOAD flag (upper threshold reached, §2.7). */
+  destOverloaded(di: number): boolean {
+    return (this.view.getUint32((this.x.destRecord(di) >>> 0) + A.D_FLAGS, true) & A.DEST_F_OVERLOAD) !== 0;
+  }
+
   /** Dest indices of service si in list order (newest first). */
   destIndices(si: number): number[] {
     const out: number[] = [];

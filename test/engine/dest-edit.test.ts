@@ -29,4 +29,20 @@ test("masq -> droute: the old conn stays NAT, a new one is routed unchanged", as
   assert.equal([st.fwd, st.weight, st.uThreshold], ["droute", 3, 10]);
 });
 
+test("weight 0 quiesces: no new conns, the existing one keeps flowing", async () => {
+  const e = await loadEngine({ conns: 64 });
+  e.applyRules(parseRules("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 192.168.1.1:80 -m -w 1\n-a -t 10.0.0.100:80 -r 192.168.1.2:80 -m -w 1", "q.rules"));
+  const seg = (client: string, flags: string) => {
+    e.push(buildFrame({ eth, ip: { v: 4, src: client, dst: "10.0.0.100" }, l4: { tcp: { sport: 5000, dport: 80, flags } } }), 1000);
+    e.run();
+    return (decodeFrame(e.output(0)) as any).ip.dst as string;
+  };
+  const first = seg("198.51.100.1", "S");
+  const d = e.applied[0].dests.find((x) => x.rule.addr === first)!;
+  e.editDest(d.index, { ...d.rule, weight: 0 });
+  for (let i = 2; i < 6; i++) assert.is.not(seg(`198.51.100.${i}`, "S"), first);
+  assert.is(seg("198.51.100.1", "A"), first);
+  assert.is(e.dest(d.index).weight, 0);
+});
+
 test.run();
