@@ -1,6 +1,7 @@
 // `wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]`:
 // replays a capture through a rules file and prints the final table in `ipvsadm -L -n --stats`
 // format (or the result object with --json), writing transmitted packets to --out as pcapng.
+// With `--compare <rulesA> <rulesB>` instead of --rules it is the what-if replay (replay-compare.ts).
 import fs from "node:fs";
 import { parseArgs, intOption, UsageError } from "./args.ts";
 import { readCaptureFile, writeFileAtomic } from "../io/capture-file.ts";
@@ -10,10 +11,13 @@ import { formatList } from "../control/format-list.ts";
 import { loadEngine } from "../engine/load-node.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { progressBar } from "./progress.ts";
+import { compareCommand, wantsCompare, COMPARE_USAGE } from "./replay-compare.ts";
 
-export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]";
+export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]\n" +
+  `       ${COMPARE_USAGE.slice("usage: ".length)}`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
+  if (wantsCompare(argv)) return compareCommand(argv);
   const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
   if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
   const rulesFile = args.values.get("rules");

@@ -10,6 +10,7 @@ import { EngineError } from "../engine/engine.ts";
 const USAGE = `usage: wvs <command> [options]
 commands:
   replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]
+  replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N]
   adm ARGS            the ipvsadm-compatible command (same as wvsadm)`;
 
 export async function main(argv: string[]): Promise<number> {
