@@ -1,9 +1,12 @@
 // Seeded hash of a connection's client side (protocol, caddr, cport), the only key IPVS hashes a conn
 // by (ip_vs_conn.c ip_vs_conn_hashkey). The seed is set by the host at init; the mix is a
-// multiply-xorshift finaliser (exact bucket values are unobservable in IPVS too, §2.2).
+// multiply-xorshift finaliser (exact bucket values are unobservable in IPVS too, §2.2). Setting the
+// seed also seeds the schedulers' generator (sched/random.ts), so one seed fixes a whole replay.
+import { seedRandom } from "../sched/random";
+
 let seed: u32 = 0x9E3779B9;
 
-export function setHashSeed(s: u32): void { seed = s ^ 0x85EBCA6B; }
+export function setHashSeed(s: u32): void { seed = s ^ 0x85EBCA6B; seedRandom(s); }
 
 @inline function fmix(h: u32): u32 {
   h ^= h >>> 16; h *= 0x7FEB352D;
