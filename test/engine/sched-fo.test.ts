@@ -1,10 +1,10 @@
 // fo (weighted fail-over) through the whole engine. Expected picks come from the test's own
 // transcription of ipvs-dataplane.md §5.7 (highest weight among non-OVERLOAD dests, strictly greater
 // replaces, so weight 0 never and ties to the first in list order) run on a model of the dest
-// counters and OVERLOAD (test/helpers/sched-bench.ts), plus sequences worked out by hand.
+// counters and OVERLOAD (test/helpers/sched-harness.ts), plus sequences worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { play, syns, type MDest, type Rule } from "../helpers/sched-bench.ts";
+import { play, syns, type MDest, type Rule } from "../helpers/sched-harness.ts";
 
 /** §5.7: hw starts at 0; a non-OVERLOAD dest with weight > hw replaces the choice. */
 const fo: Rule = (list) => {

@@ -1,9 +1,9 @@
 // nq (never queue) through the whole engine. Expected picks come from the test's own transcription of
 // ipvs-dataplane.md §5.6 (first idle eligible dest at once, else sed's (activeconns + 1) / weight)
-// run on a model of the dest counters (test/helpers/sched-bench.ts), plus sequences worked out by hand.
+// run on a model of the dest counters (test/helpers/sched-harness.ts), plus sequences worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { play, syns, type MDest, type Rule } from "../helpers/sched-bench.ts";
+import { play, syns, type MDest, type Rule } from "../helpers/sched-harness.ts";
 
 /** §5.6: over the dests with OVERLOAD clear and weight > 0, in list order: the first with
  *  active == 0 is returned; otherwise the smallest (active + 1) / weight, cross-multiplied, ties first. */

@@ -1,10 +1,10 @@
 // ovf (weighted overflow) through the whole engine. Expected picks come from the test's own
 // transcription of ipvs-dataplane.md §5.8 (highest weight among non-OVERLOAD dests with weight > 0 and
 // activeconns <= weight, ties to the first in list order) run on a model of the dest counters
-// (test/helpers/sched-bench.ts), plus sequences worked out by hand. Every SYN conn is active.
+// (test/helpers/sched-harness.ts), plus sequences worked out by hand. Every SYN conn is active.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { play, syns, type MDest, type Rule } from "../helpers/sched-bench.ts";
+import { play, syns, type MDest, type Rule } from "../helpers/sched-harness.ts";
 
 /** §5.8: skip OVERLOAD, weight 0 and active > weight; the highest weight wins, ties keep the first. */
 const ovf: Rule = (list) => {

@@ -1,9 +1,9 @@
 // sed (shortest expected delay) through the whole engine. Expected picks come from the test's own
 // transcription of ipvs-dataplane.md §5.5 (wlc's walk with overhead = activeconns + 1) run on a model
-// of the dest counters (test/helpers/sched-bench.ts), plus sequences worked out by hand.
+// of the dest counters (test/helpers/sched-harness.ts), plus sequences worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { play, syns, type MDest, type Rule } from "../helpers/sched-bench.ts";
+import { play, syns, type MDest, type Rule } from "../helpers/sched-harness.ts";
 
 /** §5.5: the first dest with OVERLOAD clear and weight > 0 is `least`; a later non-OVERLOAD dest d
  *  replaces it when (active(least)+1) * w(d) > (active(d)+1) * w(least); inactive conns ignored. */

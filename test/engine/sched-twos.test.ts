@@ -6,7 +6,7 @@
 // other choice loses the comparison, so it is picked only when both draws land on it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Bench } from "../helpers/sched-bench.ts";
+import { Bench } from "../helpers/sched-harness.ts";
 
 async function run(seed: number, n: number): Promise<string> {
   const b = await Bench.create("twos", [["A", 1], ["B", 2, 40], ["C", 3], ["D", 4]], seed);
