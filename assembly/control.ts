@@ -3,6 +3,8 @@
 // numbers; addresses and MACs are passed in the scratch area (scratchPtr()). New dests go to the head
 // of the service list. A deleted dest leaves the list, loses AVAILABLE and stays allocated (the
 // trash) until no conn references it; re-adding the same address:port to the same service revives it.
+// A scheduler with a dest limit (mh: one slot per dest at most) makes an add beyond it, or a switch to
+// it of a service with more dests, fail with ERR_FULL before anything changes.
 import {
   OK, ERR_EXISTS, ERR_NO_SERVICE, ERR_NO_DEST, ERR_FULL, ERR_INVALID, ERR_NO_SCHED, HZ,
   DEST_F_AVAILABLE, DEST_F_OVERLOAD, SVC_F_PERSISTENT, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL,
@@ -11,14 +13,15 @@ import { scratchBase, destCap } from "./mem";
 import { addrEq } from "./wire/ip";
 import {
   svcPtr, svcHash, svcUnhash, serviceGet, svcAllocIndex, S_USED, S_AF, S_PROTO, S_SCHED, S_FLAGS,
-  S_PORT, S_FWMARK, S_ADDR, S_TIMEOUT, S_NETMASK, S_DESTS, S_NUM_DESTS,
+  S_PORT, S_FWMARK, S_ADDR, S_TIMEOUT, S_NETMASK, S_DESTS, S_NUM_DESTS, S_SCHED_DATA,
 } from "./svc/service";
 import {
   destPtr, destConnFlags, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT,
   D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC,
   D_HAS_MAC, D_IDLE_START,
 } from "./svc/dest";
-import { schedKnown, schedInit, schedUpdate, schedDelDest } from "./sched/index";
+import { schedKnown, schedInit, schedUpdate, schedDelDest, schedMaxDests } from "./sched/index";
+import { SD_TABLE } from "./sched/arena";
 import { svcStats, destStats, statsZero } from "./stats";
 import { expireNodestConn } from "./settings";
 import { connFlushDest } from "./conn/flush";
@@ -31,7 +34,9 @@ export function svcAdd(af: u32, proto: u32, port: u32, mark: u32, sched: u32, fl
   const si = svcAllocIndex();
   if (si == 0) return ERR_FULL;
   const s = svcPtr(si);
+  const table = load<u64>(s + S_SCHED_DATA, SD_TABLE);   // the slot's scheduler table (sched/arena.ts) is kept
   memory.fill(s, 0, 128);
+  store<u64>(s + S_SCHED_DATA, table, SD_TABLE);
   store<u8>(s, 1, S_USED);
   store<u8>(s, <u8>af, S_AF);
   store<u8>(s, <u8>(mark != 0 ? 0 : proto), S_PROTO);
@@ -48,6 +53,7 @@ export function svcEdit(si: u32, sched: u32, flags: u32, timeoutSecs: u32, netma
   if (si == 0 || load<u8>(s, S_USED) == 0) return ERR_NO_SERVICE;
   if (!schedKnown(sched)) return ERR_NO_SCHED;
   const changed = <u32>load<u8>(s, S_SCHED) != sched;
+  if (changed && load<u32>(s, S_NUM_DESTS) > schedMaxDests(sched)) return ERR_FULL;   // mh: more dests than slots
   store<u8>(s, <u8>sched, S_SCHED);
   store<u32>(s, flags, S_FLAGS);
   store<u32>(s, (flags & SVC_F_PERSISTENT) != 0 ? timeoutSecs * HZ : 0, S_TIMEOUT);
@@ -91,6 +97,7 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
   if (si == 0 || load<u8>(s, S_USED) == 0) return ERR_NO_SERVICE;
   if (weight < 0 || (fwd != FWD_MASQ && fwd != FWD_DROUTE && fwd != FWD_TUNNEL)) return ERR_INVALID;
   if (destLookup(si, af, port, true) != 0) return ERR_EXISTS;
+  if (load<u32>(s, S_NUM_DESTS) >= schedMaxDests(<u32>load<u8>(s, S_SCHED))) return ERR_FULL;   // mh: one per slot at most
   let di = destLookup(si, af, port, false);          // revive from the trash, counters kept
   if (di == 0) {
     for (let k: u32 = 1; k <= destCap; k++) if (load<u8>(destPtr(k), D_USED) == 0) { di = k; break; }
@@ -109,6 +116,7 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
   store<u32>(s, di, S_DESTS);
   store<u32>(s, load<u32>(s, S_NUM_DESTS) + 1, S_NUM_DESTS);
   store<u32>(d, load<u32>(d, D_FLAGS) | DEST_F_AVAILABLE, D_FLAGS);
+  store<i32>(d, weight, D_LAST_WEIGHT);              // on add last_weight = weight, even 0 (a revived dest too)
   return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags);
 }
 

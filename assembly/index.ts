@@ -23,6 +23,7 @@ import { setSetting } from "./settings";
 import { setTunnelSource } from "./xmit/tunnel";
 import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
 import { periodicRun } from "./periodic";
+import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
 
@@ -126,3 +127,11 @@ export function connFind(proto: u32, af: u32, cport: u32, vport: u32): u32 {
   return connInGet(proto, af, scratchBase, cport, scratchBase + 16, vport);
 }
 export function bucketCount(): u32 { return bucketMask + 1; }
+
+// ---- introspection of the hashing schedulers (tests, the page; not used by the packet path) ----
+/** Dest index held by slot `slot` of service si's dh/sh/mh table (0 = empty / not a table scheduler). */
+export function schedTableDest(si: u32, slot: u32): u32 { return tableDest(si, slot); }
+/** sh bucket (dh: port 0, offset 0) of the address at scratch, family af, port host order. */
+export function shBucket(af: u32, port: u32, offset: u32): u32 { return shBucketOf(scratchBase, af, port, offset); }
+/** mh slot (offset 0) or fallback probe slot (offset = roffset) of the address at scratch. */
+export function mhSlot(af: u32, port: u32, offset: u32): u32 { return mhSlotOf(scratchBase, af, port, offset); }

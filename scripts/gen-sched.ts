@@ -2,8 +2,9 @@
 // assembly/sched/<name>.ts that exports `<name>Schedule(si: u32): u32` is a scheduler with id
 // SCHED_<NAME> from assembly/abi.ts, and its optional hooks `<name>Init(si)` (init_service),
 // `<name>Update(si)` (after a dest was added, edited or deleted), `<name>DelDest(si, di, prev)`
-// (before dest di leaves the list) and `<name>Tick(si, now)` (the host's periodic timer) are wired
-// in. Adding a scheduler is adding its file. `--check` exits 1 when dispatch.ts is stale.
+// (before dest di leaves the list), `<name>Tick(si, now)` (the host's periodic timer) and
+// `<name>MaxDests(): u32` (most dests a service of this scheduler can hold; none = no limit) are
+// wired in. Adding a scheduler is adding its file. `--check` exits 1 when dispatch.ts is stale.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = path.join(root, "assembly/sched");
 const dst = path.join(dir, "dispatch.ts");
-const HOOKS = ["Init", "Update", "DelDest", "Tick"] as const;
+const HOOKS = ["Init", "Update", "DelDest", "Tick", "MaxDests"] as const;
 
 export function generateDispatch(files: Record<string, string>, abi: string): string {
   const scheds: { name: string; hooks: Set<string> }[] = [];
@@ -36,15 +37,16 @@ export function generateDispatch(files: Record<string, string>, abi: string): st
   out.push("", "export function schedKnownId(id: u32): bool {", "  switch (id) {");
   for (const s of scheds) out.push(`    case ${id(s.name)}:`);
   out.push("      return true;", "    default: return false;", "  }", "}");
-  const sw = (fn: string, sig: string, hook: string, call: (n: string) => string, ret: string) => {
+  const sw = (fn: string, sig: string, hook: string, call: (n: string) => string, ret: string, dflt = "0") => {
     out.push("", `export function ${fn}(${sig}): ${ret} {`, "  switch (sched) {");
     for (const s of scheds) if (hook === "Schedule" || s.hooks.has(hook)) out.push(`    case ${id(s.name)}: ${call(s.name)}`);
-    out.push(ret === "void" ? "    default: break;" : "    default: return 0;", "  }", "}");
+    out.push(ret === "void" ? "    default: break;" : `    default: return ${dflt};`, "  }", "}");
   };
   sw("dispatchInit", "sched: u32, si: u32", "Init", (n) => `${n}Init(si); break;`, "void");
   sw("dispatchUpdate", "sched: u32, si: u32", "Update", (n) => `${n}Update(si); break;`, "void");
   sw("dispatchDelDest", "sched: u32, si: u32, di: u32, prev: u32", "DelDest", (n) => `${n}DelDest(si, di, prev); break;`, "void");
   sw("dispatchTick", "sched: u32, si: u32, now: u32", "Tick", (n) => `${n}Tick(si, now); break;`, "void");
+  sw("dispatchMaxDests", "sched: u32", "MaxDests", (n) => `return ${n}MaxDests();`, "u32", "0xFFFFFFFF");
   sw("dispatchSchedule", "sched: u32, si: u32", "Schedule", (n) => `return ${n}Schedule(si);`, "u32");
   return out.join("\n") + "\n";
 }

@@ -4,7 +4,7 @@
 // generated from the files of this folder (dispatch.ts, scripts/gen-sched.ts): adding a scheduler is
 // adding one file `<name>.ts` exporting `<name>Schedule` (and the hooks it needs) plus its id in abi.ts.
 import { svcPtr, S_SCHED } from "../svc/service";
-import { schedKnownId, dispatchInit, dispatchUpdate, dispatchDelDest, dispatchTick, dispatchSchedule } from "./dispatch";
+import { schedKnownId, dispatchInit, dispatchUpdate, dispatchDelDest, dispatchTick, dispatchMaxDests, dispatchSchedule } from "./dispatch";
 
 export function schedKnown(id: u32): bool { return schedKnownId(id); }
 
@@ -21,6 +21,13 @@ export function schedDelDest(si: u32, di: u32, prev: u32): void { dispatchDelDes
 
 /** The host's periodic timer (lblc/lblcr garbage collection). */
 export function schedTick(si: u32, now: u32): void { dispatchTick(schedOf(si), si, now); }
+
+/**
+ * Most dests a service on scheduler `sched` can hold (mh: its table size, ip_vs_mh_reassign's
+ * EINVAL); 0xFFFFFFFF = no limit of the scheduler's own. Checked by the control plane before a dest
+ * is added or a service switches scheduler, so the refused call changes nothing.
+ */
+export function schedMaxDests(sched: u32): u32 { return dispatchMaxDests(sched); }
 
 /** Picks a dest for a new connection of service si (packet in sched/context.ts); 0 = none. */
 export function schedule(si: u32): u32 { return dispatchSchedule(schedOf(si), si); }
