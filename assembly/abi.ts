@@ -53,6 +53,7 @@ export const CNT_DROPPED: u32 = 2;
 export const CNT_PASSED: u32 = 3;
 export const CNT_CONNS_CREATED: u32 = 4;
 export const CNT_CONNS_EXPIRED: u32 = 5;
+export const CNT_SCHED_CACHE_FULL: u32 = 6; // lblc/lblcr: no pool node for a cache entry (scheduled, not cached)
 export const CNT_DROPS: u32 = 16;      // CNT_DROPS + reason: drops by reason
 export const CNT_SLOTS: u32 = 48;
 

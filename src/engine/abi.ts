@@ -42,6 +42,7 @@ export const CNT_DROPPED = 2;
 export const CNT_PASSED = 3;
 export const CNT_CONNS_CREATED = 4;
 export const CNT_CONNS_EXPIRED = 5;
+export const CNT_SCHED_CACHE_FULL = 6;
 export const CNT_DROPS = 16;
 export const CNT_SLOTS = 48;
 export const STATS_SIZE = 40;
