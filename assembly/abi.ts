@@ -19,6 +19,15 @@ export const BATCH_MAX: u32 = 1024;    // descriptors per batch
 export const BATCH_BYTES: u32 = 4194304; // batch frame area size
 export const HZ: u32 = 250;            // engine clock: jiffies of 4 ms
 
+// ---- settings (sysctl values the packet path reads; assembly/settings.ts) ----
+export const SET_SLOPPY_TCP: u32 = 0;
+export const SET_SLOPPY_SCTP: u32 = 1;
+export const SET_CONN_REUSE_MODE: u32 = 2;
+export const SET_EXPIRE_NODEST_CONN: u32 = 3;
+export const SET_EXPIRE_QUIESCENT_TEMPLATE: u32 = 4;
+export const SET_LBLC_EXPIRATION: u32 = 5;     // seconds (proc_dointvec_jiffies), ip_vs_lblc.c
+export const SET_LBLCR_EXPIRATION: u32 = 6;    // seconds, ip_vs_lblcr.c
+
 // ---- verdicts ----
 export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
 export const VERDICT_TX: u32 = 1;      // transmit DESC_OUT_OFF/DESC_OUT_LEN
@@ -53,6 +62,7 @@ export const CNT_DROPPED: u32 = 2;
 export const CNT_PASSED: u32 = 3;
 export const CNT_CONNS_CREATED: u32 = 4;
 export const CNT_CONNS_EXPIRED: u32 = 5;
+export const CNT_SCHED_CACHE_FULL: u32 = 6; // lblc/lblcr: no pool node for a cache entry (scheduled, not cached)
 export const CNT_DROPS: u32 = 16;      // CNT_DROPS + reason: drops by reason
 export const CNT_SLOTS: u32 = 48;
 

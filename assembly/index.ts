@@ -26,6 +26,7 @@ import { periodicRun } from "./periodic";
 import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
 export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
+export { schedCacheEntries, schedCachePoolSize, schedCachePoolUsed } from "./sched/lbcache";
 
 /** Optional first step: grow memory for these capacities without touching it (see mem.ts). */
 export function reserve(conns: u32, services: u32, dests: u32): usize { return reserveRegions(conns, services, dests); }

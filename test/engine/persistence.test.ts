@@ -12,7 +12,7 @@ import { decodeFrame } from "../../src/wire/decode.ts";
 import type { Engine } from "../../src/engine/engine.ts";
 import * as A from "../../src/engine/abi.ts";
 
-const SET_EXPIRE_NODEST_CONN = 3, SET_EXPIRE_QUIESCENT_TEMPLATE = 4;
+const { SET_EXPIRE_NODEST_CONN, SET_EXPIRE_QUIESCENT_TEMPLATE } = A;
 const eth = { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" };
 const T0 = 1000;
 const at = (sec: number) => T0 + Math.round(sec * A.HZ);
