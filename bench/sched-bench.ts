@@ -16,7 +16,8 @@ export interface SchedBench { rows: SchedRow[]; missing: string[]; mhRebuild: { 
 function rules(sched: string, n: number): RuleSet {
   const dests: DestRule[] = [];
   for (let i = 0; i < n; i++) {
-    dests.push({ af: 4, addr: `172.16.${i >> 8}.${(i & 255) + 1}`, port: 8080, fwd: "masq", weight: 1 + (i % 5),
+    const a = i + 1;
+    dests.push({ af: 4, addr: `172.16.${a >> 8}.${a & 255}`, port: 8080, fwd: "masq", weight: 1 + (i % 5),
       uThreshold: 0, lThreshold: 0, tunType: "ipip", tunPort: 0, tunCsum: "nocsum", line: 2 + i });
   }
   return { services: [{ af: 4, proto: "TCP", addr: VIP, port: VPORT, fwmark: 0, scheduler: sched, persistent: 0,
@@ -25,7 +26,10 @@ function rules(sched: string, n: number): RuleSet {
 
 async function engineFor(sched: string, n: number): Promise<Engine | null> {
   const e = await loadEngine({ conns: 1 << 16, dests: 2048 });
-  try { e.applyRules(rules(sched, n)); } catch (err) { if (err instanceof EngineError) return null; throw err; }
+  try { e.applyRules(rules(sched, n)); } catch (err) {
+    if (err instanceof EngineError && /Scheduler not found/.test(err.message)) return null;
+    throw err;
+  }
   return e;
 }
 
