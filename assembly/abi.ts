@@ -27,6 +27,14 @@ export const SET_EXPIRE_NODEST_CONN: u32 = 3;
 export const SET_EXPIRE_QUIESCENT_TEMPLATE: u32 = 4;
 export const SET_LBLC_EXPIRATION: u32 = 5;     // seconds (proc_dointvec_jiffies), ip_vs_lblc.c
 export const SET_LBLCR_EXPIRATION: u32 = 6;    // seconds, ip_vs_lblcr.c
+export const SET_CACHE_BYPASS: u32 = 7;
+export const SET_NAT_ICMP_SEND: u32 = 8;
+export const SET_SCHEDULE_ICMP: u32 = 9;
+export const SET_IGNORE_TUNNELED: u32 = 10;
+export const SET_PMTU_DISC: u32 = 11;
+export const SET_DEBUG_LEVEL: u32 = 12;
+export const SET_DROP_RATE: u32 = 13;          // drop_packet's current rate (host's defense timer; 0 = off)
+export const SET_BACKUP_ONLY: u32 = 14;
 
 // ---- verdicts ----
 export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
@@ -53,7 +61,9 @@ export const DROP_ICMP_FRAGMENTED: u32 = 15;
 export const DROP_DEST_UNAVAILABLE: u32 = 16;
 export const DROP_BAD_SCTP_HEADER: u32 = 17;
 export const DROP_NOT_SCHEDULED: u32 = 18;
-export const DROP_REASONS: u32 = 19;   // count of reasons above
+export const DROP_DROP_PACKET: u32 = 19;       // the drop_packet defense (ip_vs_todrop)
+export const DROP_NAT_ICMP_SEND: u32 = 20;     // a reply from a NAT real server with no conn (nat_icmp_send)
+export const DROP_REASONS: u32 = 21;   // count of reasons above
 
 // ---- global counters (u64 each, at countersPtr()) ----
 export const CNT_PACKETS: u32 = 0;
@@ -63,6 +73,8 @@ export const CNT_PASSED: u32 = 3;
 export const CNT_CONNS_CREATED: u32 = 4;
 export const CNT_CONNS_EXPIRED: u32 = 5;
 export const CNT_SCHED_CACHE_FULL: u32 = 6; // lblc/lblcr: no pool node for a cache entry (scheduled, not cached)
+export const CNT_DROP_ENTRY: u32 = 7;  // conns dropped by the drop_entry defense
+export const CNT_LOG_LOST: u32 = 8;    // debug log lines lost to the rate limit or a full ring
 export const CNT_DROPS: u32 = 16;      // CNT_DROPS + reason: drops by reason
 export const CNT_SLOTS: u32 = 48;
 

@@ -23,7 +23,18 @@ export interface ReplayOptions {
   tap?: (index: number, verdict: number, engine: Engine, slot: number) => void;
   /** Monotonic clock in ms (performance.now by default). */
   clock?: () => number;
+  /**
+   * Host timers run on the capture's clock (the defense timer every second, the estimator every 2 s):
+   * before the first packet at or after a timer's due second, the pending batch is processed, the
+   * engine's clock is moved to that second, and run() is called once per period elapsed (at most
+   * MAX_TICKS per gap).
+   */
+  timers?: ReplayTimer[];
 }
+
+export interface ReplayTimer { periodSec: number; run(engine: Engine, tsSec: number): void }
+
+const MAX_TICKS = 100_000;
 
 export interface ReplayResult extends ReplaySummary {
   /** Set when the capture ended in an error after some packets (they were replayed). */
@@ -64,9 +75,24 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
     }
   };
 
+  const timers = (opts.timers ?? []).map((t) => ({ t, due: NaN }));
+  const runTimers = (sec: number) => {
+    for (const x of timers) {
+      if (Number.isNaN(x.due)) { x.due = sec + x.t.periodSec; continue; }
+      if (sec < x.due) continue;
+      flush();
+      for (let n = 0; x.due <= sec && n < MAX_TICKS; n++, x.due += x.t.periodSec) {
+        engine.advanceTo(engine.jiffies(x.due, 0));
+        x.t.run(engine, x.due);
+      }
+      if (x.due <= sec) x.due = sec + x.t.periodSec;
+    }
+  };
+
   const t0 = clock();
   try {
     while (packets < limit && r.next()) {
+      if (timers.length) runTimers(r.tsSec);
       packets++;
       const need = r.caplen + LINK_SLACK;
       let at = engine.reserve(need);
