@@ -2,6 +2,9 @@
 // replays a capture through a rules file and prints the final table in `ipvsadm -L -n --stats`
 // format (or the result object with --json), writing transmitted packets to --out as pcapng.
 // With `--compare <rulesA> <rulesB>` instead of --rules it is the what-if replay (replay-compare.ts).
+// The rate estimator (src/stats/estimator.ts) runs every 2 s of the capture clock: `--rate` prints the
+// `ipvsadm -L -n --rate` table as of the last tick, and --json carries `rates` per service, per dest
+// and in total.
 import fs from "node:fs";
 import { parseArgs, intOption, UsageError } from "./args.ts";
 import { readCaptureFile, writeFileAtomic } from "../io/capture-file.ts";
@@ -11,14 +14,16 @@ import { formatList } from "../control/format-list.ts";
 import { loadEngine } from "../engine/load-node.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { progressBar } from "./progress.ts";
+import { RateEstimator } from "../stats/estimator.ts";
+import type { Rates } from "../control/model.ts";
 import { compareCommand, wantsCompare, COMPARE_USAGE } from "./replay-compare.ts";
 
-export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]\n" +
+export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--rate] [--reflect] [--limit N]\n" +
   `       ${COMPARE_USAGE.slice("usage: ".length)}`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   if (wantsCompare(argv)) return compareCommand(argv);
-  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
+  const args = parseArgs(argv, { flags: ["json", "reflect", "rate"], values: ["rules", "out", "limit", "conns"] });
   if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError(`--rules is required\n${REPLAY_USAGE}`);
@@ -33,17 +38,26 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const engine = await loadEngine(conns ? { conns } : {});
   engine.applyRules(rules);
   const out = args.values.has("out") ? new PcapngWriter() : null;
+  const estimator = new RateEstimator();
   const bar = process.stderr.isTTY && !args.flags.has("json") ? progressBar(process.stderr) : null;
   const result = replayCapture(engine, bytes, capture, rules, {
     reflect: args.flags.has("reflect"), limit, out, onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+    timers: [estimator.timer()],
   });
   bar?.done();
   if (out) await writeFileAtomic(args.values.get("out")!, out.toBytes());
   if (result.captureError) process.stderr.write(`wvs: ${result.captureError}; replayed the ${result.packets} packets before it\n`);
   if (args.flags.has("json")) {
-    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    const snap = engine.snapshot();           // same order as result.services (summarise maps it)
+    const services = result.services.map((s, i) => {
+      const ss = snap.services[i];
+      return { ...s, rates: estimator.serviceRates(ss), dests: s.dests.map((d, j) => ({ ...d, rates: estimator.destRates(ss, ss.dests[j]) })) };
+    });
+    const rates: Rates = estimator.totalRates();
+    process.stdout.write(JSON.stringify({ ...result, services, rates }, null, 2) + "\n");
   } else {
-    process.stdout.write(formatList(engine.snapshot(), { stats: true }));
+    const snap = engine.snapshot();
+    process.stdout.write(args.flags.has("rate") ? formatList(estimator.withRates(snap), { rate: true }) : formatList(snap, { stats: true }));
     const drops = Object.entries(result.drops).map(([k, v]) => `${k} ${v}`).join(", ");
     process.stderr.write(`${result.packets} packets: ${result.forwarded} forwarded, ${result.dropped} dropped` +
       `${drops ? ` (${drops})` : ""}, ${result.passed} passed; conns ${result.conns.created} created, ` +
