@@ -40,6 +40,7 @@ export const SET_BACKUP_ONLY: u32 = 14;
 export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
 export const VERDICT_TX: u32 = 1;      // transmit DESC_OUT_OFF/DESC_OUT_LEN
 export const VERDICT_DROP: u32 = 2;    // dropped; reason in bits 8..15; DESC_OUT_LEN > 0: an ICMP error to send back
+export const VERDICT_F_IPVS_PROPERTY: u32 = 65536; // on a PASS: marked handled (ignore_tunneled; skb->ipvs_property), never feed it or its decapsulated inner packet back
 
 // ---- drop reasons ----
 export const DROP_NONE: u32 = 0;

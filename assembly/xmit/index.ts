@@ -1,7 +1,7 @@
 // Transmit dispatch by the conn's forwarding method (cp->packet_xmit): client->RS packets through
 // NAT, DR or tunnel; RS->client replies of NAT conns through SNAT. Sets the output frame (outFrame,
 // outLen) and the egress hint, and returns a verdict (VERDICT_* | reason << 8).
-import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL } from "../abi";
+import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL, FWD_BYPASS } from "../abi";
 import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
 import { connPtr } from "../conn/table";
 import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
@@ -36,7 +36,8 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
     outLen = frameEnd() + (daf == 4 ? 20 : 40);
     return VERDICT_TX;
   }
-  return VERDICT_PASS;                              // LOCALNODE / BYPASS: not produced yet
+  if (fwd == FWD_BYPASS) return VERDICT_TX;        // ip_vs_bypass_xmit: to its own destination, hint 0
+  return VERDICT_PASS;                              // LOCALNODE: not produced yet
 }
 
 /** Real server -> client reply of a NAT conn: source becomes vaddr:vport. */

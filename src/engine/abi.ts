@@ -31,6 +31,7 @@ export const SET_BACKUP_ONLY = 14;
 export const VERDICT_PASS = 0;
 export const VERDICT_TX = 1;
 export const VERDICT_DROP = 2;
+export const VERDICT_F_IPVS_PROPERTY = 65536;
 export const DROP_NONE = 0;
 export const DROP_BAD_DESCRIPTOR = 1;
 export const DROP_TRUNCATED_ETHER = 2;
