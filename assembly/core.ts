@@ -27,6 +27,9 @@ import { icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 
 import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn, natIcmpSend, ignoreTunneled } from "./settings";
 import { leave, LEAVE_ICMP, bypassConn } from "./leave";
 import { natIcmpSendCheck, natIcmpFrame, natIcmpLen } from "./nat-icmp-send";
+import { debugLevel } from "./settings";
+import { logPacket } from "./log";
+import { LOG_EV_PACKET, LOG_EV_SVC_LOOKUP, LOG_C } from "./abi";
 
 export let vFrame: usize = 0;
 export let vLen: u32 = 0;
@@ -101,6 +104,7 @@ function natIcmpSendOrPass(sport: u32): u32 {
 /** Service lookup and scheduling of a packet no conn knows (§1.5). */
 function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
   const si = serviceFind(pAf, mark, pProto, pDaddr, dport);
+  if (debugLevel >= 5) { const r = logPacket(LOG_EV_SVC_LOOKUP, 5, si); if (r != 0) store<u32>(r, mark, LOG_C); }
   if (si == 0) return natIcmpSend ? natIcmpSendOrPass(sport) : VERDICT_PASS;
   if (pProto == PROTO_TCP) {
     if (!tcpMayCreate(tcpFlags(pL4), sloppyTcp)) return VERDICT_PASS;
@@ -125,6 +129,7 @@ export function processPacket(f: usize, len: u32, mark: u32): u32 {
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
   if (r != 0) return drop(r);
+  if (debugLevel >= 11) logPacket(LOG_EV_PACKET, 11, 0);
   // not unicast to this host (§1.2): group bit of the destination MAC, or a multicast/broadcast IP
   if ((load<u8>(f) & 1) != 0 || isMulticastOrBroadcast(pDaddr, pAf)) return VERDICT_PASS;
   const proto = pProto;

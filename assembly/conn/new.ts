@@ -11,7 +11,10 @@ import {
   C_DEST, C_FWMARK, C_SVC, CF_ONE_PACKET,
 } from "./record";
 import { addrToSlot } from "../wire/ip";
-import { destPtr, bindDest, D_ADDR, D_AF } from "../svc/dest";
+import { destPtr, bindDest, D_ADDR, D_AF, D_REFCNT } from "../svc/dest";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_SCHEDULE, LOG_EV_CONN_NEW, LOG_EV_BIND, LOG_D } from "../abi";
 import { svcPtr, S_FLAGS } from "../svc/service";
 import { statsConn } from "../stats";
 
@@ -41,6 +44,11 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
   if ((load<u32>(c, C_FLAGS) & CF_ONE_PACKET) == 0) connHashIn(i);
   statsConn(si, di);
   bump(CNT_CONNS_CREATED);
+  if (debugLevel >= 6) {
+    logConn(LOG_EV_SCHEDULE, 6, i);                              // ip_vs_schedule's "Schedule fwd:..."
+    if (debugLevel >= 7) logConn(LOG_EV_CONN_NEW, 7, i);
+    if (debugLevel >= 9) { const r = logConn(LOG_EV_BIND, 9, i); if (r != 0) store<u32>(r, load<u32>(d, D_REFCNT), LOG_D); }
+  }
   return i;
 }
 
@@ -69,5 +77,6 @@ export function connNewBypass(proto: u32, af: u32, saddr: usize, sport: u32, dad
   store<u32>(c, 3 * HZ, C_TIMEOUT);
   connHashIn(i);
   bump(CNT_CONNS_CREATED);
+  if (debugLevel >= 7) logConn(LOG_EV_CONN_NEW, 7, i);
   return i;
 }

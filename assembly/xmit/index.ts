@@ -6,6 +6,9 @@ import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
 import { connPtr } from "../conn/table";
 import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
 import { decrementTtl } from "./common";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_XMIT, LOG_D } from "../abi";
 import { natRewrite } from "./nat";
 import { drRewriteL2 } from "./dr";
 import { tunnelEncap } from "./tunnel";
@@ -23,6 +26,7 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   const fwd = load<u32>(c, C_FLAGS) & CF_FWD_MASK;
   outHint = load<u32>(c, C_DEST);
+  if (debugLevel >= 10) logConn(LOG_EV_XMIT, 10, i);
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   outFrame = pFrame; outLen = frameEnd();
   if (fwd == FWD_MASQ) {
@@ -44,6 +48,7 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
 export function xmitOut(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   outHint = 0;
+  if (debugLevel >= 10) { const r = logConn(LOG_EV_XMIT, 10, i); if (r != 0) store<u32>(r, 1, LOG_D); }
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   if (natPorts) natRewrite(pSaddr, c + C_VADDR, 0, <u32>load<u16>(c, C_VPORT));
   outFrame = pFrame; outLen = frameEnd();
