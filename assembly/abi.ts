@@ -40,6 +40,7 @@ export const SET_BACKUP_ONLY: u32 = 14;
 export const VERDICT_PASS: u32 = 0;    // not ours: leave to the host's stack
 export const VERDICT_TX: u32 = 1;      // transmit DESC_OUT_OFF/DESC_OUT_LEN
 export const VERDICT_DROP: u32 = 2;    // dropped; reason in bits 8..15; DESC_OUT_LEN > 0: an ICMP error to send back
+export const VERDICT_F_IPVS_PROPERTY: u32 = 65536; // on a PASS: marked handled (ignore_tunneled; skb->ipvs_property), never feed it or its decapsulated inner packet back
 
 // ---- drop reasons ----
 export const DROP_NONE: u32 = 0;
@@ -238,3 +239,40 @@ export const S_DESTS: u32 = 40;     // first dest index (list head), 0 = empty
 export const S_NUM_DESTS: u32 = 44;
 export const S_HNEXT: u32 = 48;     // next service in its lookup bucket
 export const S_SCHED_DATA: u32 = 64;// 64 bytes of scheduler-private state
+
+// ---- debug log (debug_level; assembly/log.ts writes, src/engine/log.ts drains and formats) ----
+export const LOG_CAP: u32 = 4096;      // records in the ring (a power of two)
+export const LOG_REC_SIZE: u32 = 80;   // bytes per record
+export const LOG_TIME: u32 = 0;        // u32 jiffies
+export const LOG_EVENT: u32 = 4;       // u8 LOG_EV_*
+export const LOG_LEVEL: u32 = 5;       // u8 the IP_VS_DBG level it was written at
+export const LOG_AF: u32 = 6;          // u8 4 / 6 (0: no addresses)
+export const LOG_PROTO: u32 = 7;       // u8
+export const LOG_CPORT: u32 = 8;       // u16 client (or source) port
+export const LOG_VPORT: u32 = 10;      // u16 virtual (or destination) port
+export const LOG_DPORT: u32 = 12;      // u16 real server port
+export const LOG_STATE: u32 = 14;      // u8 conn state (new state)
+export const LOG_OLD_STATE: u32 = 15;  // u8 old state / TCP flags byte
+export const LOG_A: u32 = 16;          // u32 event field a (conn index, service, setting id, reason)
+export const LOG_B: u32 = 20;          // u32 event field b (dest index, value)
+export const LOG_C: u32 = 24;          // u32 event field c (conn flags, fwmark, weight)
+export const LOG_D: u32 = 28;          // u32 event field d (dest refcnt, op)
+export const LOG_CADDR: u32 = 32;      // 16 bytes client (or source) address
+export const LOG_VADDR: u32 = 48;      // 16 bytes virtual (or destination) address
+export const LOG_DADDR: u32 = 64;      // 16 bytes real server address
+export const LOG_EV_XMIT_ERROR: u32 = 1;   // level 0: a packet lost in transmission (a = drop reason)
+export const LOG_EV_DROP: u32 = 2;         // level 1: a dropped packet (a = drop reason)
+export const LOG_EV_CONFIG_SVC: u32 = 3;   // level 2: a = service, d = op (1 add, 2 edit, 3 del), c = fwmark, b = scheduler
+export const LOG_EV_CONFIG_DEST: u32 = 4;  // level 2: a = service, b = dest, c = weight, d = op, state = fwd
+export const LOG_EV_SYSCTL: u32 = 5;       // level 2: a = SET_* id, b = value
+export const LOG_EV_TRASH: u32 = 6;        // level 3: a = service, b = dest, d = op (1 into trash, 2 removed)
+export const LOG_EV_DROP_ENTRY: u32 = 7;   // level 4: a conn dropped by drop_entry (conn fields)
+export const LOG_EV_SVC_LOOKUP: u32 = 8;   // level 5: a = service (0 not hit), c = fwmark
+export const LOG_EV_SCHEDULE: u32 = 9;     // level 6: conn fields
+export const LOG_EV_CONN_NEW: u32 = 10;    // level 7: conn fields
+export const LOG_EV_CONN_EXPIRE: u32 = 11; // level 7: conn fields
+export const LOG_EV_STATE: u32 = 12;       // level 8: conn fields, old state -> state, d = TCP flags
+export const LOG_EV_BIND: u32 = 13;        // level 9: conn fields, d = dest refcnt
+export const LOG_EV_XMIT: u32 = 14;        // level 10: conn fields (Enter: transmitter by fwd)
+export const LOG_EV_PACKET: u32 = 15;      // level 11: an incoming packet (addresses, ports)
+export const LOG_EV_TRAVERSAL: u32 = 16;   // level 12: a packet left to the host

@@ -6,7 +6,7 @@ import {
   VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
   DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
   DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
-  TCP_FIN_WAIT,
+  TCP_FIN_WAIT, VERDICT_F_IPVS_PROPERTY,
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
@@ -24,7 +24,12 @@ import { icmpHandle, icmpOutFrame, icmpOutLen, icmpHint } from "./proto/icmp";
 import { xmitIn, xmitOut, connIsMasq, outFrame, outLen, outHint } from "./xmit/index";
 import { statsIn, statsOut } from "./stats";
 import { icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_TIME_EXCEED } from "./xmit/icmp-reply";
-import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn } from "./settings";
+import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn, natIcmpSend, ignoreTunneled } from "./settings";
+import { leave, LEAVE_ICMP, bypassConn } from "./leave";
+import { natIcmpSendCheck, natIcmpFrame, natIcmpLen } from "./nat-icmp-send";
+import { debugLevel } from "./settings";
+import { logPacket } from "./log";
+import { LOG_EV_PACKET, LOG_EV_SVC_LOOKUP, LOG_C } from "./abi";
 
 export let vFrame: usize = 0;
 export let vLen: u32 = 0;
@@ -66,7 +71,7 @@ function isNewConnPacket(): bool {
 
 function inPath(i: u32): u32 {
   const c = connPtr(i);
-  statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  if (load<u32>(c, C_DEST) != 0) statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen); // bypass: no stats
   transition(c, DIR_INPUT);
   const v = xmitIn(i, true);
   if (v == (VERDICT_DROP | (DROP_TTL_EXCEEDED << 8))) {
@@ -88,10 +93,19 @@ function outPath(i: u32): u32 {
   return v;
 }
 
+/** nat_icmp_send for a conn-less packet no service claims (nat-icmp-send.ts). */
+function natIcmpSendOrPass(sport: u32): u32 {
+  const v = natIcmpSendCheck(sport);
+  if (v == 0) return VERDICT_PASS;
+  vFrame = natIcmpFrame; vLen = natIcmpLen; vHint = 0;
+  return v;
+}
+
 /** Service lookup and scheduling of a packet no conn knows (§1.5). */
 function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
   const si = serviceFind(pAf, mark, pProto, pDaddr, dport);
-  if (si == 0) return VERDICT_PASS;
+  if (debugLevel >= 5) { const r = logPacket(LOG_EV_SVC_LOOKUP, 5, si); if (r != 0) store<u32>(r, mark, LOG_C); }
+  if (si == 0) return natIcmpSend ? natIcmpSendOrPass(sport) : VERDICT_PASS;
   if (pProto == PROTO_TCP) {
     if (!tcpMayCreate(tcpFlags(pL4), sloppyTcp)) return VERDICT_PASS;
   } else if (pProto == PROTO_SCTP) {
@@ -102,8 +116,9 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
   const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark);
   if (i == 0) {
     if (scheduleReason == DROP_CONN_TABLE_FULL) return drop(DROP_CONN_TABLE_FULL);
-    // ip_vs_leave: what reached an FTP service on another port is left to the host
-    if (<u32>load<u16>(svcPtr(si), S_PORT) == 21 && dport != 21) return VERDICT_PASS;
+    const lv = leave(si, sport, dport, mark, false, scheduleReason);      // ip_vs_leave (leave.ts)
+    if (lv == 0) return inPath(bypassConn);
+    if (lv != LEAVE_ICMP) return lv;
     return dropWithIcmp(scheduleReason, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
   }
   return inPath(i);
@@ -114,15 +129,19 @@ export function processPacket(f: usize, len: u32, mark: u32): u32 {
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
   if (r != 0) return drop(r);
+  if (debugLevel >= 11) logPacket(LOG_EV_PACKET, 11, 0);
   // not unicast to this host (§1.2): group bit of the destination MAC, or a multicast/broadcast IP
   if ((load<u8>(f) & 1) != 0 || isMulticastOrBroadcast(pDaddr, pAf)) return VERDICT_PASS;
   const proto = pProto;
   if ((proto == 1 && pAf == 4) || (proto == 58 && pAf == 6)) {
-    const v = icmpHandle();
+    const v = icmpHandle(mark);
     vFrame = icmpOutFrame; vLen = icmpOutLen; vHint = icmpHint;
     return v;
   }
-  if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_SCTP) return VERDICT_PASS;
+  if (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_SCTP) {
+    // not an IPVS protocol: ignore_tunneled marks it handled (AH/ESP are IPVS protocols in the kernel)
+    return ignoreTunneled && proto != 50 && proto != 51 ? VERDICT_PASS | VERDICT_F_IPVS_PROPERTY : VERDICT_PASS;
+  }
   if (pFragMore) return drop(DROP_IP_FRAGMENT);
   const minL4: u32 = proto == PROTO_TCP ? 20 : (proto == PROTO_UDP ? 8 : 12);
   if (pL4Len < minL4) return drop(DROP_TRUNCATED_L4);

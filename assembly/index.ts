@@ -19,13 +19,16 @@ import { svcPtr } from "./svc/service";
 import { destPtr } from "./svc/dest";
 import { svcStats, destStats } from "./stats";
 import { totalStatsBase } from "./mem";
-import { setSetting } from "./settings";
+import { setSetting, debugLevel } from "./settings";
+import { logInit, logRing, logHead, logTail, logConsume, logLost, logPacket, logFields } from "./log";
+import { LOG_EV_DROP, LOG_EV_XMIT_ERROR, LOG_EV_TRAVERSAL, LOG_EV_SYSCTL, DROP_TTL_EXCEEDED, DROP_CONN_TABLE_FULL, DROP_BAD_IPV6_EXT_HEADER, DROP_BAD_IP_TOTAL_LENGTH } from "./abi";
 import { setTunnelSource } from "./xmit/tunnel";
 import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
 import { periodicRun } from "./periodic";
 import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
-export { svcAdd, svcEdit, svcDel, svcFind, destAdd, destEdit, destDel, destFind, destSetMac } from "./control";
+export { svcFind, destFind, destSetMac } from "./control";
+export { svcAdd, svcEdit, svcDel, destAdd, destEdit, destDel } from "./control-log";
 export { schedCacheEntries, schedCachePoolSize, schedCachePoolUsed } from "./sched/lbcache";
 
 /** Optional first step: grow memory for these capacities without touching it (see mem.ts). */
@@ -37,6 +40,7 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
   setHashSeed(seed);
   crc32cInit();
   timeoutsInit();
+  logInit();
 }
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
@@ -46,6 +50,16 @@ const PREFETCH_GROUP: u32 = 16;
  * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).
  */
 const PREFETCH_MIN_CAPACITY: u32 = 32768;
+
+/** debug_level records about a verdict: transmission errors (0), drops (1), traversal (12). */
+function logVerdict(v: u32, kind: u32): void {
+  if (kind == VERDICT_DROP) {
+    const r = v >>> 8;
+    const parsed = r > DROP_BAD_IP_TOTAL_LENGTH && r != DROP_BAD_IPV6_EXT_HEADER;
+    if (r == DROP_TTL_EXCEEDED || r == DROP_CONN_TABLE_FULL) logPacket(LOG_EV_XMIT_ERROR, 0, r); // level 0: on at debug_level 0
+    else if (debugLevel >= 1) logPacket(LOG_EV_DROP, 1, r, parsed);
+  } else if (kind == VERDICT_PASS && debugLevel >= 12) logPacket(LOG_EV_TRAVERSAL, 12, v >>> 16);
+}
 
 /** Processes `count` descriptors; returns the number transmitted. */
 export function processBatch(count: u32): u32 {
@@ -73,6 +87,7 @@ export function processBatch(count: u32): u32 {
     else v = processPacket(off, len, load<u32>(dsc, DESC_MARK));
     store<u32>(dsc, v, DESC_VERDICT);
     const kind = v & 0xFF;
+    if (debugLevel != 0 || kind == VERDICT_DROP) logVerdict(v, kind);
     if (kind == VERDICT_TX) {
       store<u32>(dsc, <u32>vFrame, DESC_OUT_OFF);
       store<u32>(dsc, vLen, DESC_OUT_LEN);
@@ -111,7 +126,19 @@ export function svcStatsPtr(i: u32): usize { return svcStats(i); }
 export function destStatsPtr(i: u32): usize { return destStats(i); }
 export function totalStatsPtr(): usize { return totalStatsBase; }
 
-export function setSysctl(id: u32, v: u32): bool { return setSetting(id, v); }
+export function setSysctl(id: u32, v: u32): bool {
+  const ok = setSetting(id, v);
+  if (ok && debugLevel >= 2) logFields(LOG_EV_SYSCTL, 2, id, v, 0, 0);
+  return ok;
+}
+
+// ---- debug log ring (assembly/log.ts; drained by src/engine/log.ts) ----
+export function logPtr(): usize { return logRing(); }
+export function logWritten(): u32 { return logHead(); }
+export function logRead(): u32 { return logTail(); }
+export function logAdvance(n: u32): void { logConsume(n); }
+/** Lines the host's rate limit suppressed, added to CNT_LOG_LOST. */
+export function logSuppressed(n: u32): void { logLost(n); }
 export function setTimeout(proto: u32, state: u32, secs: u32): bool { return setTimeoutSecs(proto, state, secs); }
 export function getTimeout(proto: u32, state: u32): u32 { return getTimeoutSecs(proto, state); }
 export function setSecureTcp(on: bool): void { setTcpTable(on ? 1 : 0); }

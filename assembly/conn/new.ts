@@ -3,7 +3,7 @@
 // caller chose (ip_vs_schedule / ip_vs_sched_persist decide it), bind the dest (flags, counters,
 // overload), start in state 0 with a 3 s timeout, hash it (one-packet conns are never hashed) and
 // count it.
-import { HZ, PROTO_UDP, SVC_F_ONEPACKET, CNT_CONNS_CREATED } from "../abi";
+import { HZ, PROTO_UDP, SVC_F_ONEPACKET, CNT_CONNS_CREATED, FWD_BYPASS } from "../abi";
 import { bump } from "../mem";
 import { connAlloc, connPtr, connHashIn } from "./table";
 import {
@@ -11,7 +11,10 @@ import {
   C_DEST, C_FWMARK, C_SVC, CF_ONE_PACKET,
 } from "./record";
 import { addrToSlot } from "../wire/ip";
-import { destPtr, bindDest, D_ADDR, D_AF } from "../svc/dest";
+import { destPtr, bindDest, D_ADDR, D_AF, D_REFCNT } from "../svc/dest";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_SCHEDULE, LOG_EV_CONN_NEW, LOG_EV_BIND, LOG_D } from "../abi";
 import { svcPtr, S_FLAGS } from "../svc/service";
 import { statsConn } from "../stats";
 
@@ -41,5 +44,39 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
   if ((load<u32>(c, C_FLAGS) & CF_ONE_PACKET) == 0) connHashIn(i);
   statsConn(si, di);
   bump(CNT_CONNS_CREATED);
+  if (debugLevel >= 6) {
+    logConn(LOG_EV_SCHEDULE, 6, i);                              // ip_vs_schedule's "Schedule fwd:..."
+    if (debugLevel >= 7) logConn(LOG_EV_CONN_NEW, 7, i);
+    if (debugLevel >= 9) { const r = logConn(LOG_EV_BIND, 9, i); if (r != 0) store<u32>(r, load<u32>(d, D_REFCNT), LOG_D); }
+  }
+  return i;
+}
+
+/**
+ * ip_vs_leave's cache_bypass conn (ip_vs_conn_new(&p, af, NULL, 0, IP_VS_CONN_F_BYPASS, NULL, mark)):
+ * no dest, daddr 0 and dport 0, nothing bound and no service or dest stats (ip_vs_conn_stats is not
+ * called on this path). Hashed like any conn, so the flow's later packets find it.
+ */
+export function connNewBypass(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32, mark: u32): u32 {
+  const i = connAlloc();
+  if (i == 0) return 0;
+  const c = connPtr(i);
+  addrToSlot(c + C_CADDR, saddr, af);
+  addrToSlot(c + C_VADDR, daddr, af);
+  memory.fill(c + C_DADDR, 0, 16);
+  store<u16>(c, <u16>sport, C_CPORT);
+  store<u16>(c, <u16>dport, C_VPORT);
+  store<u16>(c, 0, C_DPORT);
+  store<u8>(c, <u8>proto, C_PROTO);
+  store<u8>(c, <u8>af, C_AF);
+  store<u8>(c, <u8>af, C_DAF);
+  store<u32>(c, mark, C_FWMARK);
+  store<u32>(c, 0, C_SVC);
+  store<u32>(c, 0, C_DEST);
+  store<u32>(c, FWD_BYPASS, C_FLAGS);
+  store<u32>(c, 3 * HZ, C_TIMEOUT);
+  connHashIn(i);
+  bump(CNT_CONNS_CREATED);
+  if (debugLevel >= 7) logConn(LOG_EV_CONN_NEW, 7, i);
   return i;
 }

@@ -8,6 +8,9 @@ import { CNT_CONNS_EXPIRED, HZ } from "../abi";
 import { connPtr, connUnhash, connFree } from "./table";
 import { C_WPREV, C_WNEXT, C_WTICK, C_EXPIRES, C_TIMEOUT, C_USED, C_NCONTROL, C_CONTROL, C_DEST } from "./record";
 import { unbindDest } from "../svc/dest";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_CONN_EXPIRE } from "../abi";
 
 const QUEUED: u8 = 2;
 export let now: u32 = 0;
@@ -63,6 +66,7 @@ export function connExpire(i: u32, t: u32): void {
     wheelLink(i, t + 60 * HZ);
     return;
   }
+  if (debugLevel >= 7) logConn(LOG_EV_CONN_EXPIRE, 7, i);
   connUnhash(i);
   const ctl = load<u32>(c, C_CONTROL);
   if (ctl != 0) {

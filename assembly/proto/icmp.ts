@@ -4,10 +4,14 @@
 // one from the real-server side about the client's packet goes back to the client. For NAT conns the
 // outer address, the quoted address and port are rewritten, the quoted IPv4 header checksum and the
 // ICMP checksum are recomputed (the quoted L4 checksum is left alone, as the kernel does). A bad ICMP
-// checksum is a drop. Anything unrelated is left to the host.
+// checksum is a drop. Anything unrelated is left to the host (marked handled under ignore_tunneled).
+// schedule_icmp (§7.2, ip_vs_in_icmp -> ip_vs_try_to_schedule): an error that matches no conn may
+// schedule one from its quoted header, inverted (client = quoted destination, VIP = quoted source),
+// with no SYN/INIT check (only the ports of the quote are relied upon); a failure is ip_vs_leave for an
+// ICMP lookup (a drop without reply, or the FTP exception). The new conn stays in its initial state.
 import {
   VERDICT_PASS, VERDICT_DROP, VERDICT_TX, DROP_TRUNCATED_L4, DROP_ICMP_CHECKSUM, DROP_ICMP_FRAGMENTED,
-  DROP_IP_FRAGMENT, DROP_TTL_EXCEEDED, PROTO_TCP, PROTO_UDP, PROTO_SCTP,
+  DROP_IP_FRAGMENT, DROP_TTL_EXCEEDED, DROP_CONN_TABLE_FULL, PROTO_TCP, PROTO_UDP, PROTO_SCTP, VERDICT_F_IPVS_PROPERTY,
 } from "../abi";
 import { pFrame, pL3, pL4, pL4Len, pAf, pIpHlen, pIpLen, pSaddr, pDaddr, pFragMore, pFragFirst, pFragHdr } from "../wire/packet";
 import { ld16, st16 } from "../wire/ip";
@@ -17,6 +21,11 @@ import { C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_SVC, C_DEST } from "../conn/recor
 import { xmitIn, connIsMasq, outFrame, outLen, outHint } from "../xmit/index";
 import { decrementTtl } from "../xmit/common";
 import { statsIn, statsOut } from "../stats";
+import { ignoreTunneled, scheduleIcmp } from "../settings";
+import { serviceFind } from "../svc/service";
+import { scheduleConn, scheduleReason } from "../schedule";
+import { connArm } from "../conn/timer";
+import { leave } from "../leave";
 
 export let icmpOutFrame: usize = 0;
 export let icmpOutLen: u32 = 0;
@@ -88,11 +97,41 @@ function natFinish(): u32 {
   return VERDICT_TX;
 }
 
-export function icmpHandle(): u32 {
+/** An error about our reply on conn i: checksum, stats, then forwarded toward the real server. */
+function icmpIn(i: u32, qs: usize, qd: usize): u32 {
+  if (csumFinish(icmpSum()) != 0) return drop(DROP_ICMP_CHECKSUM);
+  const c = connPtr(i);
+  statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  if (!connIsMasq(i)) {
+    const v = xmitIn(i, false);
+    icmpOutFrame = outFrame; icmpOutLen = outLen; icmpHint = outHint;
+    return v;
+  }
+  copyAddr(pDaddr, c + C_DADDR);
+  copyAddr(qs, c + C_DADDR);
+  st16(qL4, <u32>load<u16>(c, C_DPORT));
+  icmpHint = load<u32>(c, C_DEST);
+  return natFinish();
+}
+
+/** schedule_icmp: a conn for the inverted quote, or 0 with icmpSchedVerdict set. */
+let icmpSchedVerdict: u32 = 0;
+function scheduleFromQuote(mark: u32, qs: usize, qsport: u32, qd: usize, qdport: u32): u32 {
+  icmpSchedVerdict = VERDICT_PASS;
+  const si = serviceFind(pAf, mark, qProto, qs, qsport);
+  if (si == 0) return 0;
+  const i = scheduleConn(si, pAf, qProto, qd, qdport, qs, qsport, mark);
+  if (i != 0) { connArm(i); return i; }
+  icmpSchedVerdict = scheduleReason == DROP_CONN_TABLE_FULL ? drop(DROP_CONN_TABLE_FULL)
+    : leave(si, qdport, qsport, mark, true, scheduleReason);
+  return 0;
+}
+
+export function icmpHandle(mark: u32): u32 {
   if (pL4Len < 8) return drop(DROP_TRUNCATED_L4);
   const type = <u32>load<u8>(pL4);
   const related = pAf == 4 ? (type == 3 || type == 4 || type == 11) : type < 128;
-  if (!related) return VERDICT_PASS;
+  if (!related) return ignoreTunneled ? VERDICT_PASS | VERDICT_F_IPVS_PROPERTY : VERDICT_PASS;
   if (pAf == 6 && pFragHdr) return drop(DROP_ICMP_FRAGMENTED);
   if (pFragMore || pFragFirst) return drop(DROP_IP_FRAGMENT);
   if (!parseQuote()) return VERDICT_PASS;
@@ -102,23 +141,14 @@ export function icmpHandle(): u32 {
   const qdport = ld16(qL4 + 2);
   icmpHint = 0;
   let i = connInGet(qProto, pAf, qd, qdport, qs, qsport);
-  if (i != 0) {                                   // about our reply: goes on to the real server
-    if (csumFinish(icmpSum()) != 0) return drop(DROP_ICMP_CHECKSUM);
-    const c = connPtr(i);
-    statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
-    if (!connIsMasq(i)) {
-      const v = xmitIn(i, false);
-      icmpOutFrame = outFrame; icmpOutLen = outLen; icmpHint = outHint;
-      return v;
-    }
-    copyAddr(pDaddr, c + C_DADDR);
-    copyAddr(qs, c + C_DADDR);
-    st16(qL4, <u32>load<u16>(c, C_DPORT));
-    icmpHint = load<u32>(c, C_DEST);
-    return natFinish();
-  }
+  if (i != 0) return icmpIn(i, qs, qd);           // about our reply: goes on to the real server
   i = connOutGet(qProto, pAf, qd, qdport, qs, qsport);
-  if (i == 0) return VERDICT_PASS;                // about the client's packet: back to the client
+  if (i == 0) {
+    if (!scheduleIcmp) return VERDICT_PASS;
+    i = scheduleFromQuote(mark, qs, qsport, qd, qdport);
+    if (i == 0) return icmpSchedVerdict;
+    return icmpIn(i, qs, qd);
+  }
   const c = connPtr(i);
   statsOut(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
   if (!connIsMasq(i)) return VERDICT_PASS;

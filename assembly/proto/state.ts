@@ -5,6 +5,12 @@
 import { DIR_OUTPUT, DIR_INPUT_ONLY } from "../abi";
 import { C_FLAGS, C_STATE, C_OLD_STATE, C_DEST, C_CONTROL, CF_INACTIVE, CF_NOOUTPUT } from "../conn/record";
 import { connPtr } from "../conn/table";
+import { connBase } from "../mem";
+import { CONN_SIZE } from "../abi";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_STATE, LOG_D } from "../abi";
+import { pProto, pL4, pL4Len } from "../wire/packet";
 import { TPL_ASSURED } from "../abi";
 import { destPtr, D_ACTIVE, D_INACTIVE } from "../svc/dest";
 
@@ -43,4 +49,11 @@ export function changeState(c: usize, next: u32, nextActive: bool): void {
   }
   store<u8>(c, <u8>cur, C_OLD_STATE);
   store<u8>(c, <u8>next, C_STATE);
+  if (debugLevel >= 8) logState(c);
+}
+
+/** debug_level 8: "TCP input [S...] c:... v:... d:... state: NONE->SYN_RECV" (set_tcp_state). */
+function logState(c: usize): void {
+  const r = logConn(LOG_EV_STATE, 8, <u32>((c - connBase) / CONN_SIZE));
+  if (r != 0 && pProto == 6 && pL4Len >= 14) store<u32>(r, <u32>load<u8>(pL4, 13), LOG_D);
 }

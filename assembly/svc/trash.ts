@@ -6,6 +6,7 @@
 import { HZ, DEST_F_AVAILABLE } from "../abi";
 import { destCap } from "../mem";
 import { destPtr, D_USED, D_FLAGS, D_REFCNT, D_IDLE_START } from "./dest";
+import { logTrash } from "../control-log";
 
 const TRASH_PERIOD: u32 = 120 * HZ;
 
@@ -16,6 +17,6 @@ export function trashExpire(now: u32): void {
     if (load<u32>(d, D_REFCNT) != 0) { store<u32>(d, 0, D_IDLE_START); continue; }
     const idle = load<u32>(d, D_IDLE_START);
     if (idle == 0) store<u32>(d, now | 1, D_IDLE_START);
-    else if (<i32>(now - idle) >= <i32>TRASH_PERIOD) store<u8>(d, 0, D_USED);
+    else if (<i32>(now - idle) >= <i32>TRASH_PERIOD) { logTrash(di, 2); store<u8>(d, 0, D_USED); }
   }
 }

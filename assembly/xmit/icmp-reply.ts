@@ -4,7 +4,8 @@
 // headroom, so nothing past the frame is touched: link header with the MACs swapped (tags kept), a new
 // IPv4 header (TOS 0xC0, TTL 64, no DF, protocol 1) or IPv6 header (hop limit 64), the ICMP header,
 // then as much of the original datagram as RFC 1812 (576 bytes in all) or RFC 4443 (1280) allows.
-// The reply's source is the original destination (the VIP, local to the director).
+// The reply's source is the original destination (the VIP, local to the director), or the address
+// the caller gives (nat_icmp_send: the packet's destination is the client, not ours).
 import { pFrame, pL3, pAf, pIpLen, pSaddr, pDaddr } from "../wire/packet";
 import { st16, st32 } from "../wire/ip";
 import { csumPartial, csumFinish, ipv4SetChecksum } from "../wire/csum";
@@ -21,7 +22,8 @@ export const ICMPV6_PORT_UNREACH: u32 = 4;
 export const ICMPV6_TIME_EXCEED: u32 = 3;
 
 /** Builds the error reply for the current packet; the original frame is overwritten only before pL3. */
-export function icmpReply(type: u32, code: u32): void {
+export function icmpReply(type: u32, code: u32, from: usize = 0): void {
+  const srcAddr = from != 0 ? from : pDaddr;
   const l2 = <u32>(pL3 - pFrame);
   const hdr: u32 = pAf == 4 ? 28 : 48;
   const maxQuote: u32 = pAf == 4 ? 576 - 28 : 1280 - 48;
@@ -35,7 +37,7 @@ export function icmpReply(type: u32, code: u32): void {
   const icmp = ip + (pAf == 4 ? 20 : 40);
   // the new header overlaps nothing of the quote, which starts at pL3 = ip + hdr
   if (pAf == 4) {
-    const src = load<u32>(pDaddr);
+    const src = load<u32>(srcAddr);
     const dst = load<u32>(pSaddr);
     store<u8>(ip, 0x45); store<u8>(ip, 0xC0, 1);
     st16(ip + 2, 28 + quote);
@@ -48,7 +50,7 @@ export function icmpReply(type: u32, code: u32): void {
     st16(icmp + 2, 0); st32(icmp + 4, 0);
     st16(icmp + 2, csumFinish(csumPartial(icmp, 8 + quote, 0)));
   } else {
-    const s0 = load<u64>(pDaddr), s1 = load<u64>(pDaddr, 8);
+    const s0 = load<u64>(srcAddr), s1 = load<u64>(srcAddr, 8);
     const d0 = load<u64>(pSaddr), d1 = load<u64>(pSaddr, 8);
     st32(ip, 0x60000000);
     st16(ip + 4, 8 + quote);

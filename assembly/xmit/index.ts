@@ -1,11 +1,14 @@
 // Transmit dispatch by the conn's forwarding method (cp->packet_xmit): client->RS packets through
 // NAT, DR or tunnel; RS->client replies of NAT conns through SNAT. Sets the output frame (outFrame,
 // outLen) and the egress hint, and returns a verdict (VERDICT_* | reason << 8).
-import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL } from "../abi";
+import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL, FWD_BYPASS } from "../abi";
 import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
 import { connPtr } from "../conn/table";
 import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
 import { decrementTtl } from "./common";
+import { debugLevel } from "../settings";
+import { logConn } from "../log";
+import { LOG_EV_XMIT, LOG_D } from "../abi";
 import { natRewrite } from "./nat";
 import { drRewriteL2 } from "./dr";
 import { tunnelEncap } from "./tunnel";
@@ -23,6 +26,7 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   const fwd = load<u32>(c, C_FLAGS) & CF_FWD_MASK;
   outHint = load<u32>(c, C_DEST);
+  if (debugLevel >= 10) logConn(LOG_EV_XMIT, 10, i);
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   outFrame = pFrame; outLen = frameEnd();
   if (fwd == FWD_MASQ) {
@@ -36,13 +40,15 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
     outLen = frameEnd() + (daf == 4 ? 20 : 40);
     return VERDICT_TX;
   }
-  return VERDICT_PASS;                              // LOCALNODE / BYPASS: not produced yet
+  if (fwd == FWD_BYPASS) return VERDICT_TX;        // ip_vs_bypass_xmit: to its own destination, hint 0
+  return VERDICT_PASS;                              // LOCALNODE: not produced yet
 }
 
 /** Real server -> client reply of a NAT conn: source becomes vaddr:vport. */
 export function xmitOut(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   outHint = 0;
+  if (debugLevel >= 10) { const r = logConn(LOG_EV_XMIT, 10, i); if (r != 0) store<u32>(r, 1, LOG_D); }
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   if (natPorts) natRewrite(pSaddr, c + C_VADDR, 0, <u32>load<u16>(c, C_VPORT));
   outFrame = pFrame; outLen = frameEnd();

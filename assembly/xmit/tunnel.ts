@@ -2,12 +2,13 @@
 // decremented, is wrapped in an outer IPv4 (protocol 4 or 41) or IPv6 (next header 4 or 41) header
 // built in the frame's headroom; the link-layer header moves up front and its ethertype follows the
 // outer family. Outer fields: DS/traffic class from the inner one with ECN per RFC 6040 (inner CE ->
-// outer ECT(0)), DF copied from an IPv4 inner header (pmtu_disc = 1), TTL/hop limit = inner, IPv4 ID
+// outer ECT(0)), DF copied from an IPv4 inner header only while pmtu_disc = 1 (0: DF clear), TTL/hop limit = inner, IPv4 ID
 // from a counter, source = the configured tunnel source for that family (default: the conn's vaddr
 // when families match). Returns the new frame start.
 import { pFrame, pL3, pAf, pIpLen, pEthTypeAt } from "../wire/packet";
 import { ld16, st16, st32 } from "../wire/ip";
 import { ipv4SetChecksum } from "../wire/csum";
+import { pmtuDisc } from "../settings";
 
 let ipId: u32 = 0;
 const tunSrc4 = memory.data(16);
@@ -42,7 +43,7 @@ export function tunnelEncap(daf: u32, daddr: usize, vaddr: usize): usize {
     st16(o + 2, outer + pIpLen);
     ipId = (ipId + 1) & 0xFFFF;
     st16(o + 4, ipId);
-    st16(o + 6, pAf == 4 ? (ld16(pL3 + 6) & 0x4000) : 0);
+    st16(o + 6, pAf == 4 && pmtuDisc ? (ld16(pL3 + 6) & 0x4000) : 0);
     store<u8>(o, <u8>ttl, 8);
     store<u8>(o, <u8>innerProto, 9);
     store<u32>(o, haveSrc4 ? load<u32>(tunSrc4) : (pAf == 4 ? load<u32>(vaddr) : 0), 12);

@@ -17,13 +17,16 @@ import { progressBar } from "./progress.ts";
 import { RateEstimator } from "../stats/estimator.ts";
 import type { Rates } from "../control/model.ts";
 import { compareCommand, wantsCompare, COMPARE_USAGE } from "./replay-compare.ts";
+import { LogDrain } from "../engine/log.ts";
+import * as A from "../engine/abi.ts";
 
 export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--rate] [--reflect] [--limit N]\n" +
+  "         [--debug-level N] [--log FILE] [--log-rate N]\n" +
   `       ${COMPARE_USAGE.slice("usage: ".length)}`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   if (wantsCompare(argv)) return compareCommand(argv);
-  const args = parseArgs(argv, { flags: ["json", "reflect", "rate"], values: ["rules", "out", "limit", "conns"] });
+  const args = parseArgs(argv, { flags: ["json", "reflect", "rate"], values: ["rules", "out", "limit", "conns", "log", "debug-level", "log-rate"] });
   if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError(`--rules is required\n${REPLAY_USAGE}`);
@@ -36,14 +39,27 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const capture = args.positional[0];
   const bytes = await readCaptureFile(capture);
   const engine = await loadEngine(conns ? { conns } : {});
+  // debug_level log (src/engine/log.ts): to --log FILE, else stderr; set before the rules so their
+  // configuration records are logged too
+  const debugLevel = intOption(args, "debug-level", 0, 255);
+  const logRate = intOption(args, "log-rate", 1, 1e9);
+  const logFile = args.values.get("log");
+  const logFd = logFile ? fs.openSync(logFile, "w") : 2;
+  const logDrain = new LogDrain(engine, (line) => fs.writeSync(logFd, line), logRate ? { rate: logRate } : {});
+  if (debugLevel) engine.x.setSysctl(A.SET_DEBUG_LEVEL, debugLevel);
   engine.applyRules(rules);
+  logDrain.drain();
   const out = args.values.has("out") ? new PcapngWriter() : null;
   const estimator = new RateEstimator();
   const bar = process.stderr.isTTY && !args.flags.has("json") ? progressBar(process.stderr) : null;
   const result = replayCapture(engine, bytes, capture, rules, {
     reflect: args.flags.has("reflect"), limit, out, onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     timers: [estimator.timer()],
+    afterBatch: () => logDrain.drain(),
   });
+  logDrain.drain();
+  if (logDrain.lost) process.stderr.write(`wvs: ${logDrain.lost} debug log lines lost (rate limit or full ring), ${logDrain.written} written\n`);
+  if (logFile) fs.closeSync(logFd);
   bar?.done();
   if (out) await writeFileAtomic(args.values.get("out")!, out.toBytes());
   if (result.captureError) process.stderr.write(`wvs: ${result.captureError}; replayed the ${result.packets} packets before it\n`);

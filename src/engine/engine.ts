@@ -240,8 +240,10 @@ export class Engine {
 
   verdict(k: number): { kind: number; reason: number } {
     const v = this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_VERDICT, true);
-    return { kind: v & 0xff, reason: v >>> 8 };
+    return { kind: v & 0xff, reason: (v >>> 8) & 0xff };
   }
+  /** The PASS carried VERDICT_F_IPVS_PROPERTY (ignore_tunneled): the host must not re-inject it. */
+  ipvsProperty(k: number): boolean { return (this.verdictWord(k) & A.VERDICT_F_IPVS_PROPERTY) !== 0; }
   verdictWord(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_VERDICT, true); }
   outOffset(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_OUT_OFF, true); }
   outLength(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_OUT_LEN, true); }

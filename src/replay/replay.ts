@@ -30,6 +30,8 @@ export interface ReplayOptions {
    * MAX_TICKS per gap).
    */
   timers?: ReplayTimer[];
+  /** Called after every batch ran (the debug log drain, src/engine/log.ts). */
+  afterBatch?: (engine: Engine) => void;
 }
 
 export interface ReplayTimer { periodSec: number; run(engine: Engine, tsSec: number): void }
@@ -66,6 +68,7 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
     const n = engine.batchCount;
     if (n === 0) return;
     engine.run();
+    opts.afterBatch?.(engine);
     if (tap) for (let k = 0; k < n; k++) tap(index[k], engine.verdictWord(k), engine, k);
     if (!out) return;
     const u8 = engine.u8;
