@@ -5,7 +5,7 @@
 import {
   VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
   DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
-  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
+  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_DROP_PACKET, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
   TCP_FIN_WAIT,
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
@@ -24,6 +24,7 @@ import { icmpHandle, icmpOutFrame, icmpOutLen, icmpHint } from "./proto/icmp";
 import { xmitIn, xmitOut, connIsMasq, outFrame, outLen, outHint } from "./xmit/index";
 import { statsIn, statsOut } from "./stats";
 import { icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_TIME_EXCEED } from "./xmit/icmp-reply";
+import { todrop } from "./defense/todrop";
 import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn } from "./settings";
 
 export let vFrame: usize = 0;
@@ -99,6 +100,7 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
     if (chunk < 0) return drop(DROP_BAD_SCTP_HEADER);
     if (!sctpMayCreate(<u32>chunk, sloppySctp)) return VERDICT_PASS;
   }
+  if (todrop()) return drop(DROP_DROP_PACKET);      // drop_packet defense (ip_vs_todrop)
   const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark);
   if (i == 0) {
     if (scheduleReason == DROP_CONN_TABLE_FULL) return drop(DROP_CONN_TABLE_FULL);

@@ -12,13 +12,16 @@ import { loadEngine } from "../engine/load-node.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { progressBar } from "./progress.ts";
 import { compareCommand, wantsCompare, COMPARE_USAGE } from "./replay-compare.ts";
+import { replayDefense, AvailPagesError, defenseDefaults, type DefenseVars } from "../defense/index.ts";
+import { systemSource } from "../defense/meminfo.ts";
 
 export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]\n" +
+  "       [--avail-pages N|0s:PAGES,10s:PAGES,...]\n" +
   `       ${COMPARE_USAGE.slice("usage: ".length)}`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   if (wantsCompare(argv)) return compareCommand(argv);
-  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
+  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns", "avail-pages"] });
   if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError(`--rules is required\n${REPLAY_USAGE}`);
@@ -28,6 +31,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
   try { rulesText = fs.readFileSync(rulesFile, "utf8"); }
   catch (e) { throw new UsageError(`${rulesFile}: cannot read rules file (${(e as NodeJS.ErrnoException).code ?? e})`); }
   const rules = parseRules(rulesText, rulesFile);             // rejects a bad line before any packet
+  const defenseVars: DefenseVars = defenseDefaults();         // the sysctl layer fills this (--sysctl)
+  let defense;
+  try { defense = replayDefense({ availPages: args.values.get("avail-pages"), vars: defenseVars, system: systemSource }); }
+  catch (e) { if (e instanceof AvailPagesError) throw new UsageError(e.message); throw e; }
   const capture = args.positional[0];
   const bytes = await readCaptureFile(capture);
   const engine = await loadEngine(conns ? { conns } : {});
@@ -36,18 +43,25 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const bar = process.stderr.isTTY && !args.flags.has("json") ? progressBar(process.stderr) : null;
   const result = replayCapture(engine, bytes, capture, rules, {
     reflect: args.flags.has("reflect"), limit, out, onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+    timers: defense ? [defense.replayTimer()] : [],
   });
+  const defenseOut = defense ? { ...defense.totals, vars: { ...defense.vars } } : undefined;
   bar?.done();
   if (out) await writeFileAtomic(args.values.get("out")!, out.toBytes());
   if (result.captureError) process.stderr.write(`wvs: ${result.captureError}; replayed the ${result.packets} packets before it\n`);
   if (args.flags.has("json")) {
-    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    process.stdout.write(JSON.stringify(defenseOut ? { ...result, defense: defenseOut } : result, null, 2) + "\n");
   } else {
     process.stdout.write(formatList(engine.snapshot(), { stats: true }));
     const drops = Object.entries(result.drops).map(([k, v]) => `${k} ${v}`).join(", ");
     process.stderr.write(`${result.packets} packets: ${result.forwarded} forwarded, ${result.dropped} dropped` +
       `${drops ? ` (${drops})` : ""}, ${result.passed} passed; conns ${result.conns.created} created, ` +
       `${result.conns.active} active, ${result.conns.inactive} inactive at the end; ${result.pps} packets/s\n`);
+    if (defenseOut) {
+      const d = defenseOut;
+      process.stderr.write(`defense: ${d.ticks} ticks, min available ${d.minAvail} pages, max drop rate ${d.maxDropRate}, ` +
+        `drop_entry ran ${d.dropEntryRuns} times and dropped ${d.entriesDropped} entries, secure_tcp on ${d.secureTcpOn} / off ${d.secureTcpOff} times\n`);
+    }
   }
   return result.captureError ? 1 : 0;
 }
