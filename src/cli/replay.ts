@@ -59,7 +59,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       `${result.conns.active} active, ${result.conns.inactive} inactive at the end; ${result.pps} packets/s\n`);
     if (defenseOut) {
       const d = defenseOut;
-      process.stderr.write(`defense: ${d.ticks} ticks, min available ${d.minAvail} pages, max drop rate ${d.maxDropRate}, ` +
+      process.stderr.write(`defense: ${d.ticks} ticks, min available ${d.ticks ? d.minAvail : "-"} pages, max drop rate ${d.maxDropRate}, ` +
         `drop_entry ran ${d.dropEntryRuns} times and dropped ${d.entriesDropped} entries, secure_tcp on ${d.secureTcpOn} / off ${d.secureTcpOff} times\n`);
     }
   }
