@@ -5,8 +5,8 @@
 import {
   VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
   DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
-  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT, TCP_TIME_WAIT, TCP_CLOSE,
-  TCP_FIN_WAIT, VERDICT_F_IPVS_PROPERTY,
+  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_DROP_PACKET, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT,
+  TCP_TIME_WAIT, TCP_CLOSE, TCP_FIN_WAIT, VERDICT_F_IPVS_PROPERTY,
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
@@ -30,6 +30,7 @@ import { natIcmpSendCheck, natIcmpFrame, natIcmpLen } from "./nat-icmp-send";
 import { debugLevel } from "./settings";
 import { logPacket } from "./log";
 import { LOG_EV_PACKET, LOG_EV_SVC_LOOKUP, LOG_C } from "./abi";
+import { todrop } from "./defense/todrop";
 
 export let vFrame: usize = 0;
 export let vLen: u32 = 0;
@@ -113,6 +114,7 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
     if (chunk < 0) return drop(DROP_BAD_SCTP_HEADER);
     if (!sctpMayCreate(<u32>chunk, sloppySctp)) return VERDICT_PASS;
   }
+  if (todrop()) return drop(DROP_DROP_PACKET);      // drop_packet defense (ip_vs_todrop)
   const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark);
   if (i == 0) {
     if (scheduleReason == DROP_CONN_TABLE_FULL) return drop(DROP_CONN_TABLE_FULL);

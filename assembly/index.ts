@@ -150,6 +150,13 @@ export function sctpNextState(dir: u32, ev: u32, cur: u32): u32 { return sctpNex
 
 export { reflectFrame } from "./replay";
 
+// ---- defense (src/defense drives them from its 1-second timer) ----
+export { dropEntry, dropEntryReset } from "./defense/dropentry";
+export { setDropCounter } from "./defense/todrop";
+import { dropCounter as todropCounter } from "./defense/todrop";
+/** drop_packet's counter (ip_vs_todrop's drop_counter). */
+export function dropCounter(): i32 { return todropCounter; }
+
 /** Finds a conn by its client and virtual side (caddr at scratch, vaddr at scratch + 16); 0 = none. */
 export function connFind(proto: u32, af: u32, cport: u32, vport: u32): u32 {
   return connInGet(proto, af, scratchBase, cport, scratchBase + 16, vport);
