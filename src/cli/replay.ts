@@ -12,13 +12,15 @@ import { loadEngine } from "../engine/load-node.ts";
 import { replayCapture } from "../replay/replay.ts";
 import { progressBar } from "./progress.ts";
 import { compareCommand, wantsCompare, COMPARE_USAGE } from "./replay-compare.ts";
+import { SYSCTL_MULTI, SYSCTL_VALUES, sysctlsFromArgs } from "./sysctl-options.ts";
 
 export const REPLAY_USAGE = "usage: wvs replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]\n" +
+  "         [--sysctl NAME=VALUE]... [--sysctl-file <file>]\n" +
   `       ${COMPARE_USAGE.slice("usage: ".length)}`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   if (wantsCompare(argv)) return compareCommand(argv);
-  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
+  const args = parseArgs(argv, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns", ...SYSCTL_VALUES], multi: SYSCTL_MULTI });
   if (args.positional.length !== 1) throw new UsageError(REPLAY_USAGE);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError(`--rules is required\n${REPLAY_USAGE}`);
@@ -28,9 +30,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
   try { rulesText = fs.readFileSync(rulesFile, "utf8"); }
   catch (e) { throw new UsageError(`${rulesFile}: cannot read rules file (${(e as NodeJS.ErrnoException).code ?? e})`); }
   const rules = parseRules(rulesText, rulesFile);             // rejects a bad line before any packet
+  const sysctls = sysctlsFromArgs(args);                      // so does a refused sysctl
   const capture = args.positional[0];
   const bytes = await readCaptureFile(capture);
   const engine = await loadEngine(conns ? { conns } : {});
+  sysctls?.apply(engine);
   engine.applyRules(rules);
   const out = args.values.has("out") ? new PcapngWriter() : null;
   const bar = process.stderr.isTTY && !args.flags.has("json") ? progressBar(process.stderr) : null;
