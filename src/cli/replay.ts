@@ -2,6 +2,7 @@
 // replays a capture through a rules file and prints the final table in `ipvsadm -L -n --stats`
 // format (or the result object with --json), writing transmitted packets to --out as pcapng.
 // With `--compare <rulesA> <rulesB>` instead of --rules it is the what-if replay (replay-compare.ts).
+// `--sysctl NAME=VALUE` / `--sysctl-file F` set net.ipv4.vs variables before the first packet (sysctl-options.ts).
 import fs from "node:fs";
 import { parseArgs, intOption, UsageError } from "./args.ts";
 import { readCaptureFile, writeFileAtomic } from "../io/capture-file.ts";

@@ -42,10 +42,10 @@ const noSync = "no effect: wvs has no connection sync daemon yet";
 export const SYSCTLS: readonly SysctlDef[] = [
   { name: "amemthresh", kind: "int", def: 1024, rule: "any int", use: "defense", doc: "available-memory threshold (pages) of the three defense strategies; read by the defense timer" },
   { name: "am_droprate", kind: "int", def: 10, rule: "any int", use: "defense", doc: "drop_packet mode 3 drops one of every N new conns; read by the defense timer" },
-  { name: "drop_entry", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense: randomly drop conn entries (0 off, 1 auto-idle, 2 auto-active, 3 always); defense timer" },
-  { name: "drop_packet", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense: drop a share of new-conn packets; defense timer (engine setting SET_DROP_RATE)" },
+  { name: "drop_entry", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense strategy: drop random conn entries (0 off, 1 auto-idle, 2 auto-active, 3 always); read by the defense timer" },
+  { name: "drop_packet", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense strategy: drop a share of new-conn packets; read by the defense timer, which sets the engine's drop rate (SET_DROP_RATE)" },
   { name: "conntrack", kind: "int", def: 0, rule: "any int", use: "none", doc: "no effect: there is no netfilter conntrack in a userspace engine" },
-  { name: "secure_tcp", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense: switch to the secure TCP state table; defense timer" },
+  { name: "secure_tcp", kind: "int", def: 0, check: defenseMode, rule: "0..3", use: "defense", doc: "defense strategy: use the secure TCP state table; read by the defense timer" },
   { name: "snat_reroute", kind: "int", def: 1, rule: "any int", use: "none", doc: "no effect: wvs does no policy routing of NAT replies" },
   { name: "sync_version", kind: "int", def: 1, check: range(0, 1), rule: "0..1", use: "none", doc: noSync },
   { name: "sync_ports", kind: "int", def: 1, check: (v) => (isPow2(v) ? null : "must be a power of two ≥ 1"), rule: "≥1, power of two", use: "none", doc: noSync },
