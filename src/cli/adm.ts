@@ -2,7 +2,9 @@
 // file (`wvsadm --rules F ARGS`): change commands (-A -E -D -C -a -e -d --set) are validated and
 // applied with ipvsadm's semantics and the file is rewritten in `ipvsadm -S -n` form (created when
 // missing); -L/-l (with -n, --stats, --thresholds, --persistent-conn, --exact, --nosort) and -S
-// print the file's configuration in ipvsadm's formats. Talking to a running director through its
+// print the file's configuration in ipvsadm's formats. `--set TCP TCPFIN UDP` is kept in the file as
+// a `--set` line after the rules (ipvsadm -S does not save timeouts, a state file must), and
+// `-L --timeout` prints `Timeout (tcp tcpfin udp): 900 120 300` with the file's values. Talking to a running director through its
 // control socket arrives with the control-plane issue.
 import fs from "node:fs";
 import { parseRules, applyRuleLine, emptyRuleSet, RulesError } from "../control/rules.ts";
@@ -34,6 +36,11 @@ export async function main(argv: string[]): Promise<number> {
   catch (e) { if (e instanceof RulesError) { process.stderr.write(`${e.message}\n`); return 2; } throw e; }
   const short = expandShort(args);
   const listing = short.some((a) => a === "-L" || a === "-l" || a === "--list");
+  if (listing && short.includes("--timeout")) {
+    const t = rules.timeouts;
+    process.stdout.write(`Timeout (tcp tcpfin udp): ${t?.tcp || 900} ${t?.tcpfin || 120} ${t?.udp || 300}\n`);
+    return 0;
+  }
   if (listing || short.includes("-S") || short.includes("--save")) {
     if (listing) {
       const opts: Record<string, boolean> = {};
@@ -49,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try { applyRuleLine(rules, args.join(" "), 1); }
   catch (e) { if (e instanceof LineError) { process.stderr.write(`${e.message}\n`); return 2; } throw e; }
-  fs.writeFileSync(file, formatSave(rules));
+  const t = rules.timeouts;
+  fs.writeFileSync(file, formatSave(rules) + (t ? `--set ${t.tcp} ${t.tcpfin} ${t.udp}\n` : ""));
   return 0;
 }

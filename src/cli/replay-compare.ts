@@ -11,8 +11,9 @@ import type { RuleSet } from "../control/model.ts";
 import { loadEngine } from "../engine/load-node.ts";
 import { compareReplay } from "../replay/compare.ts";
 import { formatCompare } from "./compare-format.ts";
+import { SYSCTL_MULTI, SYSCTL_VALUES, sysctlsFromArgs } from "./sysctl-options.ts";
 
-export const COMPARE_USAGE = "usage: wvs replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N]";
+export const COMPARE_USAGE = "usage: wvs replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N] [--sysctl NAME=VALUE]... [--sysctl-file <file>]";
 
 /** True when argv asks for the what-if replay. */
 export function wantsCompare(argv: readonly string[]): boolean {
@@ -40,17 +41,19 @@ function readRules(file: string): RuleSet {
 
 export async function compareCommand(argv: string[]): Promise<number> {
   const { files, rest } = takeCompare(argv);
-  const args = parseArgs(rest, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns"] });
+  const args = parseArgs(rest, { flags: ["json", "reflect"], values: ["rules", "out", "limit", "conns", ...SYSCTL_VALUES], multi: SYSCTL_MULTI });
   if (args.values.has("rules")) throw new UsageError(`--rules and --compare exclude each other\n${COMPARE_USAGE}`);
   if (args.values.has("out")) throw new UsageError(`--out is not available with --compare\n${COMPARE_USAGE}`);
   if (args.positional.length !== 1) throw new UsageError(COMPARE_USAGE);
   const limit = intOption(args, "limit", 1, Number.MAX_SAFE_INTEGER);
   const conns = intOption(args, "conns", 1, 1 << 24);
   const rulesA = readRules(files[0]), rulesB = readRules(files[1]);   // a bad line stops here
+  const sysctls = sysctlsFromArgs(args);                               // the same on both sides
   const capture = args.positional[0];
   const bytes = await readCaptureFile(capture);
   const opts = conns ? { conns } : {};
   const [ea, eb] = [await loadEngine(opts), await loadEngine(opts)];
+  sysctls?.apply(ea); sysctls?.apply(eb);
   const result = compareReplay(bytes, capture, { name: files[0], rules: rulesA, engine: ea }, { name: files[1], rules: rulesB, engine: eb },
     { reflect: args.flags.has("reflect"), limit });
   if (result.captureError) process.stderr.write(`wvs: ${result.captureError}; replayed the ${result.a.summary.packets} packets before it\n`);

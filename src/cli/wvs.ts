@@ -11,13 +11,16 @@ const USAGE = `usage: wvs <command> [options]
 commands:
   replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]
   replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N]
-  adm ARGS            the ipvsadm-compatible command (same as wvsadm)`;
+         [--sysctl NAME=VALUE]... [--sysctl-file <file>]
+  adm ARGS            the ipvsadm-compatible command (same as wvsadm)
+  sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case "replay": return await replayCommand(rest);
+      case "sysctl": { const { sysctlCommand } = await import("./sysctl.ts"); return await sysctlCommand(rest); }
       case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
       case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);
