@@ -10,6 +10,7 @@ import type { Engine } from "../../src/engine/engine.ts";
 import * as A from "../../src/engine/abi.ts";
 import { AfPacketDevice, hostJiffies, type RxFrameInfo } from "../../src/io/afpacket.ts";
 import { PcapWriter } from "../../src/io/pcap-writer.ts";
+import { buildFrame } from "../../src/wire/build.ts";
 import { decodeFrame } from "../../src/wire/decode.ts";
 import { verifyChecksums } from "../../src/wire/verify.ts";
 
@@ -133,6 +134,20 @@ async function main(): Promise<void> {
       const st = tx.stats();
       tx.close(); all.close();
       done({ sent, seenSelf, seenOutgoing, txSent: st.txSent, txDropped: st.txDropped });
+      return;
+    }
+    case "raw-udp": {
+      // sendFrames `count` IPv4 UDP frames (198.18.0.2 -> 198.18.0.1:port, optional 802.1Q tag) on `iface`.
+      const frames = Array.from({ length: args.count }, (_, i) => buildFrame({
+        eth: { dst: "02:00:00:00:00:0a", src: "02:00:00:00:00:0b", vlan: args.vlan },
+        ip: { v: 4, src: "198.18.0.2", dst: "198.18.0.1" }, l4: { udp: { sport: 40000, dport: args.port, payload: payload(i, args.size) } },
+      }));
+      const buf = new Uint8Array(frames.length * 2048), off = new Uint32Array(frames.length), len = new Uint32Array(frames.length);
+      frames.forEach((f, i) => { buf.set(f, i * 2048); off[i] = i * 2048; len[i] = f.length; });
+      const dev = AfPacketDevice.open(args.iface);
+      const sent = dev.sendFrames(buf, off, len, frames.length);
+      dev.close();
+      done({ sent });
       return;
     }
     case "capture": {
