@@ -5,6 +5,7 @@
 import dgram from "node:dgram";
 import fs from "node:fs";
 import net from "node:net";
+import { pathToFileURL } from "node:url";
 import { loadEngine } from "../../src/engine/load-node.ts";
 import type { Engine } from "../../src/engine/engine.ts";
 import * as A from "../../src/engine/abi.ts";
@@ -14,7 +15,9 @@ import { buildFrame } from "../../src/wire/build.ts";
 import { decodeFrame } from "../../src/wire/decode.ts";
 import { verifyChecksums } from "../../src/wire/verify.ts";
 
-const [mode, json] = process.argv.slice(2);
+// uvu loads every file under test/ matching its pattern: do nothing unless run as the main script.
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const [mode, json] = isMain ? process.argv.slice(2) : ["", "{}"];
 const args = JSON.parse(json ?? "{}");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const done = (r: unknown) => { console.log(JSON.stringify(r)); process.exit(0); };
@@ -204,4 +207,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.log(JSON.stringify({ fatal: String((e as Error).stack ?? e) })); process.exit(1); });
+if (isMain) main().catch((e) => { console.log(JSON.stringify({ fatal: String((e as Error).stack ?? e) })); process.exit(1); });
