@@ -5,7 +5,47 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface AdviseResult { ok: boolean; bytes: number; error?: string }
-export interface Addon { adviseHugePages(buffer: ArrayBuffer, offset: number, length: number): AdviseResult }
+
+/** Opaque AF_PACKET socket handle (a napi external with a type tag). */
+export type AfPacketHandle = { readonly __afpacket: unique symbol };
+
+/** openSocket options; see native/afpacket.c. */
+export interface AfPacketSocketOptions {
+  ignoreOutgoing?: boolean; qdiscBypass?: boolean; promiscuous?: boolean;
+  fanoutGroup?: number; fanoutMode?: "hash" | "lb" | "cpu" | "rollover" | "rnd" | "qm" | number; fanoutDefrag?: boolean;
+  blockSize?: number; blockCount?: number; frameSize?: number; retireMs?: number;
+}
+
+/** Where rxInto writes: frame k at base + cursor_k + headroom, cursor_{k+1} = (cursor_k + headroom + len_k + 7) & ~7. */
+export interface RxLayout { base: number; cursor: number; headroom: number; limit: number; maxFrames: number }
+
+/** Per-frame flags in rxInto's descriptors (word 3k+2): low byte, then sll_pkttype << 8 and the VLAN TCI << 16. */
+export const RX_CSUM_NOTREADY = 0x01;
+export const RX_CSUM_DONE = 0x02;
+export const RX_VLAN = 0x04;
+export const RX_TRUNCATED = 0x08;
+export const RX_CSUM_VALID = 0x10;
+
+export interface AfPacketKernelStats { packets: number; drops: number; freezeQueue: number; txAgain: number }
+export interface LinkInfo { ifindex: number; up: boolean; running: boolean; mtu: number }
+
+export interface Addon {
+  adviseHugePages(buffer: ArrayBuffer, offset: number, length: number): AdviseResult;
+  openSocket(ifname: string, opts?: AfPacketSocketOptions): AfPacketHandle;
+  /** Copies ready frames from the ring into u8; desc gets [offset, length, flags] per frame; returns the count. */
+  rxInto(h: AfPacketHandle, u8: Uint8Array, layout: RxLayout, desc: Uint32Array): number;
+  /** sendmmsg, non-blocking: returns how many of the first `count` frames were sent (fewer when the queue is full). */
+  sendBatch(h: AfPacketHandle, u8: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count: number): number;
+  /** uv_poll: cb("readable") when a ring block is ready, cb("error", errnoName) once on POLLERR (polling then stops). */
+  poll(h: AfPacketHandle, cb: (event: "readable" | "error", code?: string) => void): void;
+  stopPoll(h: AfPacketHandle): void;
+  /** Kernel counters since the previous call (PACKET_STATISTICS resets on read). */
+  stats(h: AfPacketHandle): AfPacketKernelStats;
+  linkInfo(ifname: string): LinkInfo;
+  /** Completes the TCP/UDP checksum of the Ethernet frame at u8[offset, offset+length); false when not applicable. */
+  completeChecksum(u8: Uint8Array, offset: number, length: number): boolean;
+  close(h: AfPacketHandle): void;
+}
 
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../build/Release/wvs.node");
 let loaded: Addon | null | undefined;
