@@ -4,16 +4,16 @@
 // Returns VERDICT_* | reason << 8 and leaves the output frame in outFrame/outLen.
 import {
   VERDICT_PASS, VERDICT_DROP, PROTO_TCP, PROTO_UDP, PROTO_SCTP, DIR_INPUT, DIR_OUTPUT,
-  DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_NO_DEST, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
-  DROP_NOT_SCHEDULED, DROP_BAD_SCTP_HEADER, DROP_DROP_PACKET, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, SVC_F_PERSISTENT,
-  TCP_TIME_WAIT, TCP_CLOSE, TCP_FIN_WAIT, VERDICT_F_IPVS_PROPERTY,
+  DROP_IP_FRAGMENT, DROP_TRUNCATED_L4, DROP_CONN_TABLE_FULL, DROP_DEST_UNAVAILABLE,
+  DROP_BAD_SCTP_HEADER, DROP_DROP_PACKET, DROP_TTL_EXCEEDED, DEST_F_AVAILABLE, TCP_TIME_WAIT,
+  TCP_CLOSE, TCP_FIN_WAIT, VERDICT_F_IPVS_PROPERTY,
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
 import { connInGet, connOutGet, connPtr } from "./conn/table";
 import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
 import { C_FLAGS, C_STATE, C_DEST, C_SVC, C_CONTROL, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT } from "./conn/record";
-import { serviceFind, svcPtr, S_FLAGS, S_PORT, S_FWMARK } from "./svc/service";
+import { serviceFind } from "./svc/service";
 import { destPtr, D_FLAGS, D_WEIGHT } from "./svc/dest";
 import { scheduleConn, scheduleReason } from "./schedule";
 import { tcpFlags, tcpMayCreate, tcpTransition, tcpIsNewConn } from "./proto/tcp";
@@ -23,7 +23,10 @@ import { SCTP_S_CLOSED } from "./proto/sctp-table";
 import { icmpHandle, icmpOutFrame, icmpOutLen, icmpHint } from "./proto/icmp";
 import { xmitIn, xmitOut, connIsMasq, outFrame, outLen, outHint } from "./xmit/index";
 import { statsIn, statsOut } from "./stats";
-import { icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_TIME_EXCEED } from "./xmit/icmp-reply";
+import {
+  icmpReply, replyFrame, replyLen, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMPV6_DEST_UNREACH,
+  ICMPV6_PORT_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_TIME_EXCEED,
+} from "./xmit/icmp-reply";
 import { sloppyTcp, sloppySctp, connReuseMode, expireNodestConn, natIcmpSend, ignoreTunneled } from "./settings";
 import { leave, LEAVE_ICMP, bypassConn } from "./leave";
 import { natIcmpSendCheck, natIcmpFrame, natIcmpLen } from "./nat-icmp-send";

@@ -8,15 +8,13 @@
 // CNT_LOG_LOST and dropped (the host also counts lines its rate limit suppresses there).
 import {
   LOG_CAP, LOG_REC_SIZE, LOG_TIME, LOG_EVENT, LOG_LEVEL, LOG_AF, LOG_PROTO, LOG_CPORT, LOG_VPORT,
-  LOG_DPORT, LOG_STATE, LOG_OLD_STATE, LOG_A, LOG_B, LOG_C, LOG_D, LOG_CADDR, LOG_VADDR, LOG_DADDR,
+  LOG_DPORT, LOG_STATE, LOG_OLD_STATE, LOG_A, LOG_B, LOG_C, LOG_D, LOG_CADDR, LOG_VADDR,
   CNT_LOG_LOST,
 } from "./abi";
 import { bump, bumpBy } from "./mem";
 import { clockNow } from "./conn/timer";
 import { connPtr } from "./conn/table";
-import {
-  C_CADDR, C_VADDR, C_DADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_OLD_STATE, C_DEST,
-} from "./conn/record";
+import { C_CADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_OLD_STATE, C_DEST } from "./conn/record";
 import { pAf, pProto, pSaddr, pDaddr, pL4, pL4Len } from "./wire/packet";
 import { addrToSlot, ld16 } from "./wire/ip";
 

@@ -118,34 +118,28 @@ static int bool_prop(napi_env env, napi_value obj, const char *name, int def) {
   return b;
 }
 
-int wvs_u8_arg(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+/* A typed array argument of the given element type: its data pointer and element count. */
+static int typed_arg(napi_env env, napi_value v, napi_typedarray_type want, const char *what, void **data, size_t *len) {
   bool is;
   napi_typedarray_type tt;
   void *p;
   size_t n, boff;
   napi_value ab;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &tt, &n, &p, &ab, &boff) != napi_ok || tt != napi_uint8_array) {
-    throw_type(env, "expected a Uint8Array");
+      napi_get_typedarray_info(env, v, &tt, &n, &p, &ab, &boff) != napi_ok || tt != want) {
+    throw_type(env, what);
     return -1;
   }
   *data = p; *len = n;
   return 0;
 }
 
+int wvs_u8_arg(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  return typed_arg(env, v, napi_uint8_array, "expected a Uint8Array", (void **)data, len);
+}
+
 int wvs_u32_array_arg(napi_env env, napi_value v, uint32_t **data, size_t *len) {
-  bool is;
-  napi_typedarray_type tt;
-  void *p;
-  size_t n, boff;
-  napi_value ab;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &tt, &n, &p, &ab, &boff) != napi_ok || tt != napi_uint32_array) {
-    throw_type(env, "expected a Uint32Array");
-    return -1;
-  }
-  *data = p; *len = n;
-  return 0;
+  return typed_arg(env, v, napi_uint32_array, "expected a Uint32Array", (void **)data, len);
 }
 
 static int ifname_arg(napi_env env, napi_value v, char out[IF_NAMESIZE]) {

@@ -18,6 +18,21 @@ import { LOG_EV_SCHEDULE, LOG_EV_CONN_NEW, LOG_EV_BIND, LOG_D } from "../abi";
 import { svcPtr, S_FLAGS } from "../svc/service";
 import { statsConn } from "../stats";
 
+/** The fields every new record gets besides its addresses (ip_vs_conn_new): ports, protocol,
+ *  families, mark and the service and dest it belongs to. */
+export function connFill(c: usize, proto: u32, af: u32, cport: u32, vport: u32, dport: u32, daf: u32,
+                         mark: u32, si: u32, di: u32): void {
+  store<u16>(c, <u16>cport, C_CPORT);
+  store<u16>(c, <u16>vport, C_VPORT);
+  store<u16>(c, <u16>dport, C_DPORT);
+  store<u8>(c, <u8>proto, C_PROTO);
+  store<u8>(c, <u8>af, C_AF);
+  store<u8>(c, <u8>daf, C_DAF);
+  store<u32>(c, mark, C_FWMARK);
+  store<u32>(c, si, C_SVC);
+  store<u32>(c, di, C_DEST);
+}
+
 export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, sport: u32,
                         daddr: usize, dport: u32, rsport: u32, mark: u32): u32 {
   const i = connAlloc();
@@ -27,15 +42,7 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
   addrToSlot(c + C_CADDR, saddr, af);
   addrToSlot(c + C_VADDR, daddr, af);
   memory.copy(c + C_DADDR, d + D_ADDR, 16);
-  store<u16>(c, <u16>sport, C_CPORT);
-  store<u16>(c, <u16>dport, C_VPORT);
-  store<u16>(c, <u16>rsport, C_DPORT);
-  store<u8>(c, <u8>proto, C_PROTO);
-  store<u8>(c, <u8>af, C_AF);
-  store<u8>(c, load<u8>(d, D_AF), C_DAF);
-  store<u32>(c, mark, C_FWMARK);
-  store<u32>(c, si, C_SVC);
-  store<u32>(c, di, C_DEST);
+  connFill(c, proto, af, sport, dport, rsport, <u32>load<u8>(d, D_AF), mark, si, di);
   let flags: u32 = 0;
   if (proto == PROTO_UDP && (load<u32>(svcPtr(si), S_FLAGS) & SVC_F_ONEPACKET) != 0) flags |= CF_ONE_PACKET;
   store<u32>(c, flags, C_FLAGS);
@@ -64,15 +71,7 @@ export function connNewBypass(proto: u32, af: u32, saddr: usize, sport: u32, dad
   addrToSlot(c + C_CADDR, saddr, af);
   addrToSlot(c + C_VADDR, daddr, af);
   memory.fill(c + C_DADDR, 0, 16);
-  store<u16>(c, <u16>sport, C_CPORT);
-  store<u16>(c, <u16>dport, C_VPORT);
-  store<u16>(c, 0, C_DPORT);
-  store<u8>(c, <u8>proto, C_PROTO);
-  store<u8>(c, <u8>af, C_AF);
-  store<u8>(c, <u8>af, C_DAF);
-  store<u32>(c, mark, C_FWMARK);
-  store<u32>(c, 0, C_SVC);
-  store<u32>(c, 0, C_DEST);
+  connFill(c, proto, af, sport, dport, 0, af, mark, 0, 0);
   store<u32>(c, FWD_BYPASS, C_FLAGS);
   store<u32>(c, 3 * HZ, C_TIMEOUT);
   connHashIn(i);

@@ -8,10 +8,11 @@ import { TPL_NONE, DEST_F_AVAILABLE } from "../abi";
 import { connHash } from "./hash";
 import { connAlloc, connPtr, connHashIn, connUnhash, bucketAt, linkTag, LINK_INDEX } from "./table";
 import {
-  C_CADDR, C_VADDR, C_DADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_DAF, C_FLAGS, C_STATE,
-  C_TIMEOUT, C_DEST, C_SVC, C_FWMARK, C_HNEXT, CF_TEMPLATE,
+  C_CADDR, C_VADDR, C_DADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_TIMEOUT,
+  C_DEST, C_HNEXT, CF_TEMPLATE,
 } from "./record";
 import { addrEqSlots } from "../wire/ip";
+import { connFill } from "./new";
 import { destPtr, bindDest, D_ADDR, D_AF, D_FLAGS, D_WEIGHT } from "../svc/dest";
 
 /** ip_vs_ct_in_get: the template for a masked client (16-byte slot) and virtual side. */
@@ -42,15 +43,7 @@ export function templateNew(si: u32, di: u32, af: u32, proto: u32, snet: usize, 
   memory.copy(c + C_CADDR, snet, 16);
   memory.copy(c + C_VADDR, vaddr, 16);
   memory.copy(c + C_DADDR, d + D_ADDR, 16);
-  store<u16>(c, 0, C_CPORT);
-  store<u16>(c, <u16>vport, C_VPORT);
-  store<u16>(c, <u16>dport, C_DPORT);
-  store<u8>(c, <u8>proto, C_PROTO);
-  store<u8>(c, <u8>af, C_AF);
-  store<u8>(c, load<u8>(d, D_AF), C_DAF);
-  store<u32>(c, mark, C_FWMARK);
-  store<u32>(c, si, C_SVC);
-  store<u32>(c, di, C_DEST);
+  connFill(c, proto, af, 0, vport, dport, <u32>load<u8>(d, D_AF), mark, si, di);
   store<u32>(c, CF_TEMPLATE, C_FLAGS);
   bindDest(c, di);
   store<u8>(c, <u8>TPL_NONE, C_STATE);

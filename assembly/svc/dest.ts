@@ -2,10 +2,14 @@
 // (ip_vs_conn.c ip_vs_bind_dest / ip_vs_unbind_dest): activeconns / inactconns / persistconns and
 // the OVERLOAD flag with upper/lower thresholds exactly as §2.7. A dest deleted from its service stays
 // allocated (in the "trash", svc/trash.ts) while connections reference it and for a while after.
-import { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START } from "../abi";
+import {
+  DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT,
+  D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST,
+  D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START,
+} from "../abi";
 export { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START };
 import { destBase } from "../mem";
-import { DEST_F_OVERLOAD, DEST_F_AVAILABLE, FWD_MASQ, PROTO_UDP } from "../abi";
+import { DEST_F_OVERLOAD, FWD_MASQ, PROTO_UDP } from "../abi";
 import { C_FLAGS, CF_INACTIVE, CF_NOOUTPUT, CF_TEMPLATE, CF_ONE_PACKET, C_PROTO } from "../conn/record";
 
 
