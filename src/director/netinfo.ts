@@ -43,7 +43,7 @@ export function run(cmd: string, args: string[], timeoutMs = 3000): Promise<{ co
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as any).code === "number" ? (err as any).code : -1) : 0;
-      resolve({ code, stdout: stdout ?? "", stderr: stderr ?? (err ? err.message : "") });
+      resolve({ code, stdout: stdout ?? "", stderr: code === -1 ? `${(err as any).code ?? ""} ${err!.message}` : stderr ?? "" });
     });
   });
 }
