@@ -114,7 +114,17 @@ class Proc {
   kill(sig: NodeJS.Signals = "SIGTERM"): void { this.proc.kill(sig); }
 }
 
-const SERVER = (name: string) => `require("http").createServer((q,s)=>{s.end("${name}")}).listen(8080,"0.0.0.0",()=>console.log("LISTENING"))`;
+const SERVER = (name: string) => `const u=require("dgram").createSocket("udp4");u.on("message",(m,r)=>u.send("${name}",r.port,r.address));
+u.bind(9053,()=>require("http").createServer((q,s)=>{s.end("${name}")}).listen(8080,"0.0.0.0",()=>console.log("LISTENING")))`;
+const UDP_CLIENT = `
+const dgram = require("dgram"); const n = Number(process.argv[1]); const out = { bodies: [], errors: [] };
+const one = () => new Promise((res) => {
+  const s = dgram.createSocket("udp4");
+  const t = setTimeout(() => { out.errors.push("timeout"); s.close(); res(); }, 2000);
+  s.on("message", (m) => { clearTimeout(t); out.bodies.push(String(m)); s.close(); res(); });
+  s.send("q", 9053, "${VIP}");
+});
+(async () => { for (let i = 0; i < n; i++) await one(); console.log(JSON.stringify(out)); })();`;
 const CLIENT = `
 const http = require("http"); const n = Number(process.argv[1]); const out = { bodies: [], errors: [] };
 const one = () => new Promise((res) => {
@@ -126,8 +136,8 @@ const one = () => new Promise((res) => {
 });
 (async () => { for (let i = 0; i < n; i++) await one(); console.log(JSON.stringify(out)); })();`;
 
-async function requests(n: number): Promise<{ bodies: string[]; errors: string[] }> {
-  const c = new Proc(NS.c, [process.execPath, "-e", CLIENT, String(n)]);
+async function requests(n: number, udp = false): Promise<{ bodies: string[]; errors: string[] }> {
+  const c = new Proc(NS.c, [process.execPath, "-e", udp ? UDP_CLIENT : CLIENT, String(n)]);
   await c.exit(n * 3500 + 2000);
   return JSON.parse(c.out.trim().split("\n").pop() ?? "{}");
 }
@@ -212,6 +222,31 @@ live("DR: the real servers answer the client directly, rr over both; the directo
     assert.is(cols[2], "8", line);
     assert.is(cols[4], "0", line);
   } finally { d.kill("SIGKILL"); directReturn(false); }
+});
+
+live("UDP NAT: datagrams spread rr; a weight set to 0 by SIGHUP (quiescent) takes no new conns", async () => {
+  assert.ok(ready);
+  directReturn(false);
+  const rules = path.join(tmp, "udp.rules");
+  const write = (w2: number) => fs.writeFileSync(rules, `-A -u ${VIP}:9053 -s wrr\n-a -u ${VIP}:9053 -r 198.18.1.2:9053 -m -w 1\n-a -u ${VIP}:9053 -r 198.18.2.2:9053 -m -w ${w2}\n`);
+  write(1);
+  const d = startDirector(rules, ["--sysctl", "expire_nodest_conn=1"]);
+  try {
+    await d.waitFor(/running on/, "err");
+    const r = await requests(6, true);
+    assert.equal(r.errors, [], d.err);
+    assert.is(count(r.bodies, "rs1"), 3);
+    assert.is(count(r.bodies, "rs2"), 3);
+    write(0);
+    d.kill("SIGHUP");
+    await d.waitFor(/reloaded .*real servers \+0 ~1 -0/, "err");
+    const r2 = await requests(4, true);
+    assert.equal(r2.errors, [], d.err);
+    assert.equal(r2.bodies, ["rs1", "rs1", "rs1", "rs1"]);
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    assert.match(d.out, /^UDP  198\.19\.255\.100:9053 +10 /m);
+  } finally { d.kill("SIGKILL"); }
 });
 
 live("no such interface / no addon: says so and exits 1", () => {
