@@ -4,6 +4,7 @@
 set -u
 need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || [ -x /sbin/ethtool ] || need+=(ethtool)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then echo "ensure-deps: missing ${need[*]} (not root, not installing)"; exit 0; fi
 export DEBIAN_FRONTEND=noninteractive

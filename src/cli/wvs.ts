@@ -13,7 +13,9 @@ commands:
   replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N]
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]
   adm ARGS            the ipvsadm-compatible command (same as wvsadm)
-  sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls`;
+  sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
+  director --rules <file> [--iface NAME]... [--take-forwarding] [--stats-every N]
+         [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -21,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case "replay": return await replayCommand(rest);
       case "sysctl": { const { sysctlCommand } = await import("./sysctl.ts"); return await sysctlCommand(rest); }
+      case "director": { const { directorCommand } = await import("./director.ts"); return await directorCommand(rest); }
       case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
       case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);

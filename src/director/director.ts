@@ -1,0 +1,207 @@
+// The live director: one AfPacketDevice per interface feeding the engine, TX verdicts sent out of the
+// interface the kernel's route names with L2 addresses rewritten (source = egress interface MAC,
+// destination = next hop MAC, nexthop.ts), PASS verdicts left to the kernel (the tap already let it
+// see them). Frames whose next hop is not known yet wait in a small queue per address and go out
+// when it resolves; beyond the queue, or when resolution fails, they are dropped and counted.
+// Timers: engine clock every second (idle expiry), the defense timer every second, the estimator
+// every 2 s. Node-only.
+import * as A from "../engine/abi.ts";
+import type { Engine } from "../engine/engine.ts";
+import { AfPacketDevice, hostJiffies, type AfPacketStats } from "../io/afpacket.ts";
+import type { DefenseTimer } from "../defense/index.ts";
+import type { RateEstimator } from "../stats/estimator.ts";
+import type { LogDrain } from "../engine/log.ts";
+import { Resolver, type Hop } from "./nexthop.ts";
+import { ifaceInfo, macBytes } from "./netinfo.ts";
+
+export interface DirectorCounters {
+  batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
+  queued: number; flushed: number; unresolvedDrops: number; noDeviceDrops: number; txFailed: number;
+}
+
+export interface DirectorOptions {
+  engine: Engine;
+  ifaces: string[];
+  defense?: DefenseTimer | null;
+  estimator?: RateEstimator | null;
+  logDrain?: LogDrain | null;
+  resolver?: Resolver;
+  /** Frames kept per unresolved address (default 32) and in total (default 1024). */
+  queuePerAddr?: number; queueTotal?: number;
+  log?: (line: string) => void;
+}
+
+interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
+
+export class Director {
+  readonly engine: Engine;
+  readonly resolver: Resolver;
+  readonly ports = new Map<string, Port>();
+  readonly counters: DirectorCounters = { batches: 0, rxFrames: 0, txFrames: 0, passFrames: 0, dropFrames: 0, queued: 0, flushed: 0, unresolvedDrops: 0, noDeviceDrops: 0, txFailed: 0 };
+  private readonly pending = new Map<string, Uint8Array[]>();
+  private pendingTotal = 0;
+  private readonly destAddr = new Map<number, string>();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly log: (line: string) => void;
+  private defenseSec = 0;
+
+  constructor(private readonly o: DirectorOptions) {
+    this.engine = o.engine;
+    this.resolver = o.resolver ?? new Resolver();
+    this.log = o.log ?? ((l) => process.stderr.write(`wvs director: ${l}\n`));
+    this.resolver.on("resolved", (addr, hop) => this.flushPending(addr, hop));
+    this.resolver.on("failed", (addr, why) => this.dropPending(addr, why));
+  }
+
+  /** Opens every interface (throws AfPacketError on the first that cannot be opened). */
+  open(): void {
+    for (const name of this.o.ifaces) {
+      const info = ifaceInfo(name);
+      const dev = AfPacketDevice.open(name, { ignoreOutgoing: true });
+      const port: Port = { dev, mac: macBytes(info?.mac ?? "00:00:00:00:00:00"), offs: new Uint32Array(A.BATCH_MAX), lens: new Uint32Array(A.BATCH_MAX), n: 0 };
+      this.ports.set(name, port);
+      dev.on("readable", () => this.pump(port));
+      dev.on("down", (code) => this.log(`${name}: link down (${code}), waiting for it to come back`));
+      dev.on("up", () => { this.log(`${name}: link up again`); const i = ifaceInfo(name); if (i) port.mac = macBytes(i.mac); this.resolver.flush(); });
+      dev.on("reopenError", (e) => this.log(e.message));
+    }
+  }
+
+  start(): void {
+    for (const p of this.ports.values()) p.dev.start();
+    this.timers.push(setInterval(() => this.tick(), 1000));
+    this.timers.push(setInterval(() => { this.o.estimator?.sample(this.engine); }, 2000));
+    this.refreshDests();
+  }
+
+  /** Re-reads the dests' addresses (after a reload) and resolves them ahead of traffic (droute MACs). */
+  refreshDests(): void {
+    this.destAddr.clear();
+    for (const s of this.engine.applied) for (const d of s.dests) {
+      this.destAddr.set(d.index, d.rule.addr);
+      const di = d.index, fwd = d.rule.fwd;
+      this.resolver.resolve(d.rule.addr).then((hop) => {
+        if (!hop) { this.log(`real server ${d.rule.addr}: ${this.resolver.lastError(d.rule.addr) || "not resolved yet"}`); return; }
+        if (fwd === "droute" && this.destAddr.get(di) === d.rule.addr) this.engine.setDestMac(di, hop.mac);
+      });
+    }
+  }
+
+  private tick(): void {
+    this.engine.advanceTo(hostJiffies());
+    if (this.o.defense) this.o.defense.tick(this.engine, ++this.defenseSec);
+    this.o.logDrain?.drain();
+  }
+
+  /** Receives until the ring is empty, running the engine on each batch. */
+  pump(port: Port): void {
+    for (let guard = 0; guard < 64; guard++) {
+      const n = port.dev.receive(this.engine, hostJiffies());
+      if (n === 0 && this.engine.batchCount === 0) break;
+      this.counters.rxFrames += n;
+      this.runBatch();
+      if (n === 0) break;
+    }
+  }
+
+  private addrOf(k: number, hint: number): string | null {
+    if (hint) return this.destAddr.get(hint) ?? this.lookupDest(hint);
+    const u8 = this.engine.u8, o = this.engine.outOffset(k);
+    let l3 = o + 14, et = (u8[o + 12] << 8) | u8[o + 13];
+    if (et === 0x8100 || et === 0x88a8) { et = (u8[o + 16] << 8) | u8[o + 17]; l3 += 4; }
+    if (et === 0x0800) return `${u8[l3 + 16]}.${u8[l3 + 17]}.${u8[l3 + 18]}.${u8[l3 + 19]}`;
+    if (et === 0x86dd) {
+      const w: string[] = [];
+      for (let i = 0; i < 16; i += 2) w.push(((u8[l3 + 24 + i] << 8) | u8[l3 + 25 + i]).toString(16));
+      return canon6(w.join(":"));
+    }
+    return null;
+  }
+
+  private lookupDest(di: number): string | null {
+    try { const a = this.engine.dest(di).addr; this.destAddr.set(di, a); return a; } catch { return null; }
+  }
+
+  private runBatch(): void {
+    const e = this.engine;
+    e.run();
+    this.counters.batches++;
+    const u8 = e.u8;
+    for (let k = 0; k < e.lastCount; k++) {
+      const kind = e.verdictWord(k) & 0xff;
+      if (kind !== A.VERDICT_TX) { if (kind === A.VERDICT_PASS) this.counters.passFrames++; else this.counters.dropFrames++; continue; }
+      const addr = this.addrOf(k, e.outHint(k));
+      if (!addr) { this.counters.unresolvedDrops++; continue; }
+      const hop = this.resolver.lookup(addr);
+      const off = e.outOffset(k), len = e.outLength(k);
+      if (!hop) { this.enqueue(addr, u8.slice(off, off + len)); continue; }
+      const port = this.ports.get(hop.ifname);
+      if (!port) { this.counters.noDeviceDrops++; continue; }
+      u8.set(hop.dstMac, off); u8.set(port.mac, off + 6);
+      port.offs[port.n] = off; port.lens[port.n] = len; port.n++;
+    }
+    for (const p of this.ports.values()) {
+      if (!p.n) continue;
+      const sent = p.dev.sendFrames(u8, p.offs, p.lens, p.n);
+      this.counters.txFrames += sent; this.counters.txFailed += p.n - sent;
+      p.n = 0;
+    }
+  }
+
+  private enqueue(addr: string, frame: Uint8Array): void {
+    const q = this.pending.get(addr) ?? [];
+    if (q.length >= (this.o.queuePerAddr ?? 32) || this.pendingTotal >= (this.o.queueTotal ?? 1024) || this.resolver.lastError(addr)) {
+      this.counters.unresolvedDrops++;
+      return;
+    }
+    q.push(frame); this.pending.set(addr, q); this.pendingTotal++; this.counters.queued++;
+  }
+
+  private flushPending(addr: string, hop: Hop): void {
+    const q = this.pending.get(addr);
+    if (!q) return;
+    this.pending.delete(addr); this.pendingTotal -= q.length;
+    const port = this.ports.get(hop.ifname);
+    if (!port) { this.counters.noDeviceDrops += q.length; return; }
+    const total = q.reduce((s, f) => s + f.length, 0);
+    const buf = new Uint8Array(total), offs = new Uint32Array(q.length), lens = new Uint32Array(q.length);
+    let at = 0;
+    q.forEach((f, i) => { f.set(hop.dstMac, 0); f.set(port.mac, 6); buf.set(f, at); offs[i] = at; lens[i] = f.length; at += f.length; });
+    const sent = port.dev.sendFrames(buf, offs, lens, q.length);
+    this.counters.flushed += sent; this.counters.txFrames += sent; this.counters.txFailed += q.length - sent;
+  }
+
+  private dropPending(addr: string, why: string): void {
+    const q = this.pending.get(addr);
+    if (!q) return;
+    this.pending.delete(addr); this.pendingTotal -= q.length;
+    this.counters.unresolvedDrops += q.length;
+    this.log(`${q.length} frames to ${addr} dropped: ${why}`);
+  }
+
+  deviceStats(): Record<string, AfPacketStats> {
+    return Object.fromEntries([...this.ports].map(([n, p]) => [n, p.dev.stats()]));
+  }
+
+  /** Stops the timers and closes every socket (idempotent). */
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const p of this.ports.values()) p.dev.close();
+    this.resolver.close();
+  }
+}
+
+/** Compressed IPv6 text (longest zero run as ::), matching `ip route get`'s keys closely enough to cache. */
+function canon6(full: string): string {
+  const w = full.split(":");
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (w[i] !== "0") { i++; continue; }
+    let j = i; while (j < 8 && w[j] === "0") j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (best < 0) return w.join(":");
+  return `${w.slice(0, best).join(":")}::${w.slice(best + bestLen).join(":")}`;
+}
