@@ -25,6 +25,8 @@ export async function runLab(o: LabRunOptions): Promise<number> {
   const lab = new Lab({ prefix: `wvs-l${process.pid}`, realServers: 3, cwd: o.root });
   const unhook = lab.cleanupOnExit();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-lab-"));
+  const rmTmp = () => fs.rmSync(tmp, { recursive: true, force: true });
+  process.on("exit", rmTmp); // also after SIGINT/SIGTERM (cleanupOnExit exits the process)
   try {
     log(`building namespaces ${lab.namespaces.join(", ")} (198.18.0.0/15, inside them only)`);
     lab.setup();
@@ -52,7 +54,8 @@ export async function runLab(o: LabRunOptions): Promise<number> {
   } finally {
     lab.teardown();
     unhook();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    process.off("exit", rmTmp);
+    rmTmp();
     log("namespaces removed");
   }
 }

@@ -6,7 +6,7 @@
 // wvs-t<pid>*, addresses 198.18.0.0/15 only inside them; everything is removed in after().
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -114,6 +114,8 @@ live("distribution: rr 9 requests -> 3/3/3", async () => {
     const r = await lab.requests(9);
     assert.equal(r.errors, [], d.err);
     assert.equal(perServer(r.bodies), [3, 3, 3]);
+    // the kernel adds dests at the list's head (list_add_rcu in __ip_vs_update_dest): rs3 first
+    assert.equal(r.bodies.slice(0, 6), ["rs3", "rs2", "rs1", "rs3", "rs2", "rs1"]);
     await stop(d);
   } finally { d.kill("SIGKILL"); }
 });
@@ -126,6 +128,9 @@ live("distribution: wrr weights 3:2:1, 12 requests -> 6/4/2", async () => {
     const r = await lab.requests(12);
     assert.equal(r.errors, [], d.err);
     assert.equal(perServer(r.bodies), [6, 4, 2]);
+    // list order rs3, rs2, rs1 and cw starting at 0 (ip_vs_wrr_init_svc): all three once, then
+    // cw 3: rs1; cw 2: rs2 rs1; cw 1: rs3 rs2 rs1; ...
+    assert.is(r.bodies.map((b) => b.slice(2)).join(""), "321121321121");
     await stop(d);
   } finally { d.kill("SIGKILL"); }
 });
@@ -183,6 +188,26 @@ live("npm start's launcher: the live lab prints a table every second and removes
   assert.ok(pid, r.stderr);
   const left = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
   assert.not.match(left, new RegExp(`wvs-l${pid}`));
+});
+
+live("npm start's launcher: SIGINT during the run removes everything and exits 130", async () => {
+  const p = spawn(process.execPath, ["--import", "tsx", "src/cli/start.ts"], {
+    cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WVS_LAB_SECONDS: "10", WVS_LAB_REQUESTS: "20" },
+  });
+  let err = "";
+  p.stderr!.on("data", (d) => { err += d; });
+  const exited = new Promise<number | null>((res) => p.on("close", (code) => res(code)));
+  try {
+    const until = Date.now() + 20000;
+    while (!/director running in/.test(err) && Date.now() < until && p.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    assert.match(err, /director running in/);
+    p.kill("SIGINT");
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("timeout"), 10000))]);
+    assert.is(code, 130, err);
+    assert.match(err, /SIGINT, removing the namespaces/);
+    const pid = /wvs-l(\d+)c/.exec(err)![1];
+    assert.not.match(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout, new RegExp(`wvs-l${pid}`));
+  } finally { p.kill("SIGKILL"); }
 });
 
 live("npm start's launcher unprivileged: says why and replays the bundled capture", () => {
