@@ -15,6 +15,10 @@ import { taskRows, machine, targets, printReadable } from "./report.ts";
 import { runSchedBench } from "./sched-bench.ts";
 
 const args = process.argv.slice(2);
+if (args.includes("--live")) {                     // the live benchmark (bench/live/run.ts) instead
+  await import("./live/run.ts");
+  process.exit(process.exitCode ?? 0);
+}
 const json = args.includes("--json");
 const quick = args.includes("--quick");
 const log = (s: string): void => { process.stderr.write(s + "\n"); };

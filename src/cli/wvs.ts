@@ -15,7 +15,9 @@ commands:
   adm ARGS            the ipvsadm-compatible command (same as wvsadm)
   sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
   director --rules <file> [--iface NAME]... [--take-forwarding] [--stats-every N]
-         [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)`;
+         [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)
+  blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
+         replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -23,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case "replay": return await replayCommand(rest);
       case "sysctl": { const { sysctlCommand } = await import("./sysctl.ts"); return await sysctlCommand(rest); }
+      case "blast": { const { blastCommand } = await import("./blast.ts"); return await blastCommand(rest); }
       case "director": { const { directorCommand } = await import("./director.ts"); return await directorCommand(rest); }
       case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
       case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
