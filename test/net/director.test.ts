@@ -4,7 +4,6 @@
 // The director runs as `ip netns exec ... node bin/wvs.mjs director`, the real servers as tiny node
 // HTTP/UDP servers, the client as a node client making a bounded number of requests with timeouts.
 // Every child is killed and every namespace deleted in after(), also on failure.
-import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
 import { skipSuite } from "../helpers/skip.ts";
+import { labSuite } from "../helpers/lab-suite.ts";
 import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
 import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/topology.ts";
 
@@ -28,22 +28,10 @@ function startDirector(rules: string, extra: string[] = []): NsProc {
   return lab.spawn(NS.d, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", ...extra]);
 }
 
-const live = suite("wvs director live (selftest topology)");
-let ready = false;
-live.before(async () => {
-  try {
-    lab.setup();
-    await lab.startServers();
-    ready = true;
-  } catch (e) { console.error(`setup failed: ${(e as Error).message}`); lab.teardown(); throw e; }
-});
-live.after(() => {
-  lab.teardown();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { live, ready: isReady } = labSuite("wvs director live (selftest topology)", lab, tmp);
 
 live("NAT: requests to the VIP spread rr over both real servers; SIGUSR1 table; SIGHUP removes a real server; SIGTERM prints the final table", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   directReturn(false);
   const rules = path.join(tmp, "nat.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`);
@@ -79,7 +67,7 @@ live("NAT: requests to the VIP spread rr over both real servers; SIGUSR1 table; 
 });
 
 live("DR: the real servers answer the client directly, rr over both; the director only sees the client's side", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   directReturn(true);
   const rules = path.join(tmp, "dr.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -g\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -g\n`);
@@ -101,7 +89,7 @@ live("DR: the real servers answer the client directly, rr over both; the directo
 });
 
 live("UDP NAT: datagrams spread rr; a weight set to 0 by SIGHUP (quiescent) takes no new conns", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   directReturn(false);
   const rules = path.join(tmp, "udp.rules");
   const write = (w2: number) => fs.writeFileSync(rules, `-A -u ${VIP}:9053 -s wrr\n-a -u ${VIP}:9053 -r 198.18.1.2:9053 -m -w 1\n-a -u ${VIP}:9053 -r 198.18.2.2:9053 -m -w ${w2}\n`);

@@ -4,7 +4,6 @@
 // wlc over HTTP), a director restart (SIGTERM, start again, new requests work), and `npm start`'s
 // launcher (src/cli/start.ts) both live and, unprivileged, its replay fallback. Namespaces
 // wvs-t<pid>*, addresses 198.18.0.0/15 only inside them; everything is removed in after().
-import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
 import { skipSuite } from "../helpers/skip.ts";
+import { labSuite } from "../helpers/lab-suite.ts";
 import { haveTshark, tsharkFields } from "../helpers/tshark.ts";
 import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
 import { Lab, LAB_CLIENT, NsProc, countOf, labUnavailable } from "../../src/lab/topology.ts";
@@ -56,22 +56,10 @@ function wlcOracle(weights: number[], n: number): number[] {
   return active;
 }
 
-const live = suite("wvs lab live (3 real servers)");
-let ready = false;
-live.before(async () => {
-  try {
-    lab.setup();
-    await lab.startServers();
-    ready = true;
-  } catch (e) { console.error(`setup failed: ${(e as Error).message}`); lab.teardown(); throw e; }
-});
-live.after(() => {
-  lab.teardown();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { live, ready: isReady } = labSuite("wvs lab live (3 real servers)", lab, tmp);
 
 live("IPIP: the director tunnels the client's SYN to the real server (outer IP proto 4 to the RS, the client's packet inside)", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   if (!haveTshark) { console.log("::skip:: IPIP capture :: tshark is not installed"); return; }
   const tun = path.join(tmp, "tun.rules");
   fs.writeFileSync(tun, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r ${lab.rsAddr(0)}:8080 -i\n`);
@@ -107,7 +95,7 @@ live("IPIP: the director tunnels the client's SYN to the real server (outer IP p
 });
 
 live("distribution: rr 9 requests -> 3/3/3", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   const d = startDirector(rulesFile("rr.rules", "rr", "-m"));
   try {
     await d.waitFor(RUNNING, "err");
@@ -121,7 +109,7 @@ live("distribution: rr 9 requests -> 3/3/3", async () => {
 });
 
 live("distribution: wrr weights 3:2:1, 12 requests -> 6/4/2", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   const d = startDirector(rulesFile("wrr.rules", "wrr", "-m", [3, 2, 1]));
   try {
     await d.waitFor(RUNNING, "err");
@@ -136,7 +124,7 @@ live("distribution: wrr weights 3:2:1, 12 requests -> 6/4/2", async () => {
 });
 
 live("distribution: wlc weights 1:2:3, 12 connections held open -> as the wlc overhead rule implies", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   const weights = [1, 2, 3];
   const d = startDirector(rulesFile("wlc.rules", "wlc", "-m", weights));
   try {
@@ -151,7 +139,7 @@ live("distribution: wlc weights 1:2:3, 12 connections held open -> as the wlc ov
 });
 
 live("restart: SIGTERM stops the director (final table), a new one serves new requests", async () => {
-  assert.ok(ready);
+  assert.ok(isReady());
   const rules = rulesFile("restart.rules", "rr", "-m");
   const d1 = startDirector(rules);
   try {
