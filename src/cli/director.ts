@@ -1,7 +1,8 @@
 // `wvs director --rules FILE [--iface NAME]... [--sysctl-file F] [--sysctl N=V]... [--take-forwarding]
 // [--stats-every N]`: the live director (src/director/). Start-up checks are printed as warnings on
 // stderr; SIGUSR1 (or --stats-every) prints the `ipvsadm -L -n --stats` table on stdout, SIGHUP
-// re-reads the rules file and applies the difference (a bad file keeps the old configuration),
+// re-reads the rules file and applies the difference (a bad file keeps the old configuration) and
+// re-reads the --sysctl-file, which is also watched so changes apply at once (director/sysctl-watch.ts);
 // SIGINT/SIGTERM close the sockets and print the final table. A missing addon or a socket that cannot
 // be opened is reported as such (exit 1).
 import fs from "node:fs";
@@ -21,6 +22,7 @@ import { Director } from "../director/director.ts";
 import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
 import { startupChecks } from "../director/checks.ts";
 import { applyDiff, formatSummary } from "../director/reload.ts";
+import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
@@ -63,12 +65,18 @@ export async function directorCommand(argv: string[]): Promise<number> {
   director.start();
   say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})`);
 
+  // a running director applies sysctl changes immediately: the file is watched, and SIGHUP re-reads it
+  const sysctlFile = args.values.get("sysctl-file");
+  const sysctlAssigns = args.multi.get("sysctl") ?? [];
+  const targets: SysctlTargets = { engine, defense, estimator, log: say };
+  const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
   const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
   const counters = () => JSON.stringify(director.counters);
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
     const onUsr1 = () => { process.stdout.write(table()); say(`counters ${counters()}`); };
     const onHup = () => {
+      if (sysctlFile) reloadSysctls(sysctlFile, sysctlAssigns, targets);
       try {
         const next = readRules(rulesFile);
         const sum = applyDiff(engine, next);
@@ -83,6 +91,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
       process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
       process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
       if (statsTimer) clearInterval(statsTimer);
+      unwatch?.();
       director.stop();
       logDrain.drain();
       process.stdout.write(table());
