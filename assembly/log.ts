@@ -11,7 +11,7 @@ import {
   LOG_DPORT, LOG_STATE, LOG_OLD_STATE, LOG_A, LOG_B, LOG_C, LOG_D, LOG_CADDR, LOG_VADDR,
   CNT_LOG_LOST,
 } from "./abi";
-import { bump, bumpBy } from "./mem";
+import { bump, bumpBy, logBase } from "./mem";
 import { clockNow } from "./conn/timer";
 import { connPtr } from "./conn/table";
 import { C_CADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_OLD_STATE, C_DEST } from "./conn/record";
@@ -22,8 +22,9 @@ let ring: usize = 0;
 let head: u32 = 0;        // records written
 let tail: u32 = 0;        // records the host consumed
 
+/** The ring is a region of mem.ts (allocRegions), so logging never grows memory. */
 export function logInit(): void {
-  ring = (heap.alloc(<usize>LOG_CAP * LOG_REC_SIZE + 64) + 63) & ~(<usize>63);
+  ring = logBase;
   head = 0; tail = 0;
 }
 

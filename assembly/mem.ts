@@ -1,7 +1,7 @@
 // Linear-memory regions of the engine, allocated once by init() (stub runtime: bump allocation, never
 // freed). Everything the packet path touches lives at a fixed address held in these globals; nothing
 // is allocated per packet. Sizes are set by the host at init and never change afterwards.
-import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, STATS_SIZE } from "./abi";
+import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, STATS_SIZE, LOG_CAP, LOG_REC_SIZE } from "./abi";
 
 export let connCap: u32 = 0;        // connection records 1..connCap (0 = null)
 export let connBase: usize = 0;     // record i at connBase + i * CONN_SIZE
@@ -19,6 +19,7 @@ export let destBase: usize = 0;
 export let svcStatsBase: usize = 0;
 export let destStatsBase: usize = 0;
 export let totalStatsBase: usize = 0;
+export let logBase: usize = 0;      // debug log ring (log.ts): LOG_CAP records of LOG_REC_SIZE bytes
 export let schedArenaBase: usize = 0;
 export let schedArenaSize: usize = 0;
 
@@ -42,6 +43,8 @@ function growFor(total: usize): void {
   if (need > have) memory.grow(<i32>((need - have + 0xFFFF) >> 16));
 }
 
+const LOG_BYTES: usize = <usize>LOG_CAP * LOG_REC_SIZE;
+
 /** Largest connection capacity (record indices are 24-bit in the tagged hash links). */
 export const MAX_CONNS: u32 = 0xFFFFFF;
 
@@ -57,7 +60,7 @@ function bucketsFor(conns: u32): u32 {
 function totalBytes(conns: u32, services: u32, dests: u32): usize {
   return <usize>(conns + 1) * CONN_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
-    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + schedArenaFor(services) + 64 * 16;
+    <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + schedArenaFor(services) + LOG_BYTES + 64 * 16;
 }
 
 /**
@@ -91,6 +94,7 @@ export function allocRegions(conns: u32, services: u32, dests: u32): void {
   svcStatsBase = alloc(<usize>(services + 1) * STATS_SIZE);
   destStatsBase = alloc(<usize>(dests + 1) * STATS_SIZE);
   totalStatsBase = alloc(STATS_SIZE);
+  logBase = alloc(LOG_BYTES);
   schedArenaSize = schedArenaFor(services);
   schedArenaBase = alloc(schedArenaSize);
 }

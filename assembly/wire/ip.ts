@@ -18,10 +18,6 @@
   if (af == 4) { store<u32>(slot, load<u32>(pkt)); store<u32>(slot, 0, 4); store<u64>(slot, 0, 8); }
   else { store<u64>(slot, load<u64>(pkt)); store<u64>(slot, load<u64>(pkt, 8), 8); }
 }
-@inline export function addrFromSlot(pkt: usize, slot: usize, af: u32): void {
-  if (af == 4) store<u32>(pkt, load<u32>(slot));
-  else { store<u64>(pkt, load<u64>(slot)); store<u64>(pkt, load<u64>(slot, 8), 8); }
-}
 /** XOR-fold of an address to 32 bits, host order (IPVS folds IPv6 by XOR of the four words). */
 @inline export function addrFold(p: usize, af: u32): u32 {
   if (af == 4) return ld32(p);

@@ -93,9 +93,13 @@ export class Engine {
     return new Engine(inst.exports as Exports, opts);
   }
 
-  /** Byte view of linear memory (memory never grows after init, but stay safe). */
-  get u8(): Uint8Array { this.refresh(); return this.u8v; }
-  get view(): DataView { this.refresh(); return this.dv; }
+  /**
+   * Byte view of linear memory. Every region is allocated at init, so memory does not grow; should it
+   * ever, the old buffer is detached (byteLength 0) and the views are remade — a property read per
+   * call instead of the memory.buffer getter.
+   */
+  get u8(): Uint8Array { if (this.buf.byteLength === 0) this.refresh(); return this.u8v; }
+  get view(): DataView { if (this.buf.byteLength === 0) this.refresh(); return this.dv; }
   private refresh(): void {
     if (this.x.memory.buffer !== this.buf) {
       this.buf = this.x.memory.buffer; this.u8v = new Uint8Array(this.buf); this.dv = new DataView(this.buf);
@@ -166,6 +170,12 @@ export class Engine {
     const p = this.x.scratchPtr() >>> 0;
     mac.split(":").forEach((h, i) => { this.u8[p + i] = parseInt(h, 16); });
     this.x.destSetMac(di);
+  }
+
+  /** The outer source address of tunnelled packets for a family (default: the conn's virtual address). */
+  setTunnelSource(af: Af, addr: string): void {
+    this.scratchAddr(af, addr);
+    this.x.tunnelSource(af);
   }
 
   /** Applies a whole rule set: services in order, each dest added in order (the engine keeps them newest first). */

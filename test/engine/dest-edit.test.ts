@@ -45,4 +45,17 @@ test("weight 0 quiesces: no new conns, the existing one keeps flowing", async ()
   assert.is(e.dest(d.index).weight, 0);
 });
 
+test("a configured tunnel source replaces the VIP as the outer IPv4 source", async () => {
+  const e = await loadEngine({ conns: 64 });
+  e.applyRules(parseRules("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 192.168.1.1:80 -i -w 1", "t.rules"));
+  const send = () => {
+    e.push(buildFrame({ eth, ip: { v: 4, src: "198.51.100.9", dst: "10.0.0.100" }, l4: { tcp: { sport: 5000, dport: 80, flags: "S" } } }), 1000);
+    e.run();
+    return (decodeFrame(e.output(0)) as any).ip.src as string;
+  };
+  assert.is(send(), "10.0.0.100");
+  e.setTunnelSource(4, "192.168.1.254");
+  assert.is(send(), "192.168.1.254");
+});
+
 test.run();
