@@ -1,8 +1,8 @@
 /*
  * The wvs Node-API addon: generic OS facilities the TypeScript host cannot reach by itself. It knows
  * nothing about IPVS. Exports: adviseHugePages (hugepages.c); AF_PACKET sockets with a TPACKET_V3
- * ring, openSocket, rxInto, sendBatch, poll, stopPoll, stats, linkInfo, completeChecksum, close
- * (afpacket*.c, API in afpacket.c).
+ * ring, openSocket, rxInto, sendBatch, poll, stopPoll, stats, linkInfo, completeChecksum, setFanoutProgram,
+ * close (afpacket*.c, API in afpacket.c).
  */
 #include <node_api.h>
 #include "hugepages.h"
@@ -18,6 +18,7 @@ static const struct { const char *name; napi_callback fn; } EXPORTS[] = {
   { "stats", wvs_af_stats },
   { "linkInfo", wvs_af_link_info },
   { "completeChecksum", wvs_af_completeChecksum },
+  { "setFanoutProgram", wvs_af_set_fanout_program },
   { "close", wvs_af_close },
 };
 

@@ -3,11 +3,13 @@
  *
  *   openSocket(ifname, opts?) -> handle
  *       opts: { ignoreOutgoing = true, qdiscBypass = false, promiscuous = false,
- *               fanoutGroup?, fanoutMode = "hash" ("hash"|"lb"|"cpu"|"rollover"|"rnd"|"qm" or a number),
- *               fanoutDefrag = false, blockSize = 1 MiB, blockCount = 16, frameSize = 2048, retireMs = 4 }
+ *               fanoutGroup?, fanoutMode = "hash" ("hash"|"lb"|"cpu"|"rollover"|"rnd"|"qm"|"cbpf" or a number),
+ *               fanoutDefrag = false, fanoutProgram? (Uint8Array: cBPF for "cbpf", afpacket-fanout.c), blockSize = 1 MiB, blockCount = 16, frameSize = 2048, retireMs = 4 }
  *       Setup order: socket(protocol 0) -> PACKET_VERSION(V3) -> IGNORE_OUTGOING/QDISC_BYPASS ->
  *       PACKET_RX_RING -> mmap -> bind(ETH_P_ALL, ifindex) -> SO_ERROR check (a down link is ENETDOWN)
- *       -> PACKET_FANOUT (needs a bound socket) -> PACKET_ADD_MEMBERSHIP(PROMISC).
+ *       -> PACKET_FANOUT (needs a bound socket; with ignoreOutgoing also PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
+ *       since a group's hook replaces the socket's) -> PACKET_FANOUT_DATA (fanoutProgram)
+ *       -> PACKET_ADD_MEMBERSHIP(PROMISC).
  *   rxInto(handle, u8, layout, desc) -> count           (afpacket-rx.c)
  *   sendBatch(handle, u8, offsets, lengths, count) -> sent   (afpacket-tx.c)
  *   poll(handle, callback) / stopPoll(handle)          (afpacket-poll.c)
@@ -34,6 +36,11 @@
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000 /* Linux >= 6.9; older headers lack it */
+#endif
+#define WVS_FANOUT_FLAG_IGNORE_OUTGOING PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 
 static const napi_type_tag SOCK_TAG = { 0x7776735f61667061ULL, 0x636b65745f763301ULL };
 
@@ -167,10 +174,11 @@ static int fanout_mode(napi_env env, napi_value opts, uint32_t *mode) {
   static const struct { const char *name; uint32_t mode; } modes[] = {
     { "hash", PACKET_FANOUT_HASH }, { "lb", PACKET_FANOUT_LB }, { "cpu", PACKET_FANOUT_CPU },
     { "rollover", PACKET_FANOUT_ROLLOVER }, { "rnd", PACKET_FANOUT_RND }, { "qm", PACKET_FANOUT_QM },
+    { "cbpf", PACKET_FANOUT_CBPF },
   };
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
     if (strcmp(s, modes[i].name) == 0) { *mode = modes[i].mode; return 0; }
-  throw_type(env, "fanoutMode must be hash, lb, cpu, rollover, rnd, qm or a number");
+  throw_type(env, "fanoutMode must be hash, lb, cpu, rollover, rnd, qm, cbpf or a number");
   return -1;
 }
 
@@ -213,7 +221,7 @@ static void sock_finalize(napi_env env, void *data, void *hint) {
 }
 
 static int fail(napi_env env, wvs_sock *s, int err, const char *call) {
-  wvs_throw_errno(env, err, call, s->ifname);
+  if (err) wvs_throw_errno(env, err, call, s->ifname); /* 0: an exception is already pending */
   if (s->ring) munmap(s->ring, s->ring_len);
   if (s->fd >= 0) close(s->fd);
   free(s);
@@ -300,7 +308,19 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   if (has_group) {
     uint32_t arg = (mode & 0xffff) << 16 | group;
     if (bool_prop(env, opts, "fanoutDefrag", 0)) arg |= (uint32_t)PACKET_FANOUT_FLAG_DEFRAG << 16;
+    /* the group's own hook replaces the socket's: PACKET_IGNORE_OUTGOING needs the group flag too */
+    if (bool_prop(env, opts, "ignoreOutgoing", 1)) arg |= (uint32_t)WVS_FANOUT_FLAG_IGNORE_OUTGOING << 16;
     if (setsockopt(s->fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) { fail(env, s, errno, "setsockopt(PACKET_FANOUT)"); return NULL; }
+    napi_value pv;
+    napi_valuetype pt;
+    if (napi_get_named_property(env, opts, "fanoutProgram", &pv) == napi_ok && napi_typeof(env, pv, &pt) == napi_ok &&
+        pt != napi_undefined && pt != napi_null) {
+      uint8_t *prog;
+      size_t plen;
+      if (wvs_u8_arg(env, pv, &prog, &plen) < 0) { fail(env, s, 0, NULL); return NULL; }
+      int err = wvs_fanout_set_cbpf(s->fd, prog, plen);
+      if (err) { fail(env, s, err, "setsockopt(PACKET_FANOUT_DATA)"); return NULL; }
+    }
   }
   if (bool_prop(env, opts, "promiscuous", 0)) {
     struct packet_mreq mr;

@@ -63,6 +63,10 @@ napi_value wvs_af_rx_into(napi_env env, napi_callback_info info);
 /* afpacket-tx.c */
 napi_value wvs_af_send_batch(napi_env env, napi_callback_info info);
 
+/* afpacket-fanout.c: PACKET_FANOUT_DATA with a classic BPF program (0 or an errno) */
+int wvs_fanout_set_cbpf(int fd, const uint8_t *prog, size_t len);
+napi_value wvs_af_set_fanout_program(napi_env env, napi_callback_info info);
+
 /* afpacket-poll.c */
 napi_value wvs_af_poll(napi_env env, napi_callback_info info);
 napi_value wvs_af_stop_poll(napi_env env, napi_callback_info info);

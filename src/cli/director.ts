@@ -1,5 +1,6 @@
 // `wvs director --rules FILE [--iface NAME]... [--sysctl-file F] [--sysctl N=V]... [--take-forwarding]
-// [--stats-every N]`: the live director (src/director/). Start-up checks are printed as warnings on
+// [--stats-every N] [--workers N]`: the live director (src/director/); --workers N > 1 runs one engine
+// per worker thread (director-workers.ts). Start-up checks are printed as warnings on
 // stderr; SIGUSR1 (or --stats-every) prints the `ipvsadm -L -n --stats` table on stdout, SIGHUP
 // re-reads the rules file and applies the difference (a bad file keeps the old configuration) and
 // re-reads the --sysctl-file, which is also watched so changes apply at once (director/sysctl-watch.ts);
@@ -23,17 +24,18 @@ import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
 import { startupChecks } from "../director/checks.ts";
 import { applyDiff, formatSummary } from "../director/reload.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
+import { directorWorkersCommand } from "./director-workers.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
-function readRules(file: string) {
+export function readRules(file: string) {
   let text: string;
   try { text = fs.readFileSync(file, "utf8"); } catch (e) { throw new UsageError(`${file}: cannot read rules file (${(e as NodeJS.ErrnoException).code ?? e})`); }
   return parseRules(text, file);
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "stats-every", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError("director needs --rules <file>");
@@ -43,6 +45,9 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const ifaces = args.multi.get("iface") ?? defaultIfaces();
   if (ifaces.length === 0) { say("no interface to attach to (no non-loopback interface is up); use --iface NAME"); return 1; }
   for (const i of ifaces) if (!ifaceInfo(i)) { say(`cannot open AF_PACKET socket on ${i}: no such interface`); return 1; }
+
+  const workers = intOption(args, "workers", 1, 64) ?? 1;
+  if (workers > 1) return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery });
 
   const engine = await loadEngine();
   sysctls.apply(engine);

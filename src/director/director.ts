@@ -7,7 +7,7 @@
 // every 2 s. Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
-import { AfPacketDevice, hostJiffies, type AfPacketStats } from "../io/afpacket.ts";
+import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
 import type { DefenseTimer } from "../defense/index.ts";
 import type { RateEstimator } from "../stats/estimator.ts";
 import type { LogDrain } from "../engine/log.ts";
@@ -29,6 +29,8 @@ export interface DirectorOptions {
   /** Frames kept per unresolved address (default 32) and in total (default 1024). */
   queuePerAddr?: number; queueTotal?: number;
   log?: (line: string) => void;
+  /** Extra socket options per interface (a worker's fanout group, workers/worker.ts). */
+  socket?: (ifname: string) => AfPacketOptions;
 }
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
@@ -57,7 +59,7 @@ export class Director {
   open(): void {
     for (const name of this.o.ifaces) {
       const info = ifaceInfo(name);
-      const dev = AfPacketDevice.open(name, { ignoreOutgoing: true });
+      const dev = AfPacketDevice.open(name, { ignoreOutgoing: true, ...this.o.socket?.(name) });
       const port: Port = { dev, mac: macBytes(info?.mac ?? "00:00:00:00:00:00"), offs: new Uint32Array(A.BATCH_MAX), lens: new Uint32Array(A.BATCH_MAX), n: 0 };
       this.ports.set(name, port);
       dev.on("readable", () => this.pump(port));

@@ -216,6 +216,14 @@ export class AfPacketDevice extends EventEmitter {
     return sent;
   }
 
+  /** Replaces the cBPF program of this socket's fanout group (also used when the socket is reopened). */
+  setFanoutProgram(program: Uint8Array): void {
+    this.opts.fanoutProgram = program;
+    if (!this.handle) return;
+    try { this.addon.setFanoutProgram(this.handle, program); }
+    catch (e) { throw wrapError(e, this.ifname, "cannot set the fanout program"); }
+  }
+
   /** Cumulative counters (kernel counters are read, and reset, on every call). */
   stats(): AfPacketStats {
     this.foldKernelStats();

@@ -12,7 +12,9 @@ export type AfPacketHandle = { readonly __afpacket: unique symbol };
 /** openSocket options; see native/afpacket.c. */
 export interface AfPacketSocketOptions {
   ignoreOutgoing?: boolean; qdiscBypass?: boolean; promiscuous?: boolean;
-  fanoutGroup?: number; fanoutMode?: "hash" | "lb" | "cpu" | "rollover" | "rnd" | "qm" | number; fanoutDefrag?: boolean;
+  fanoutGroup?: number; fanoutMode?: "hash" | "lb" | "cpu" | "rollover" | "rnd" | "qm" | "cbpf" | number; fanoutDefrag?: boolean;
+  /** With fanoutMode "cbpf": the group's classic BPF program (struct sock_filter records, host order). */
+  fanoutProgram?: Uint8Array;
   blockSize?: number; blockCount?: number; frameSize?: number; retireMs?: number;
 }
 
@@ -44,6 +46,8 @@ export interface Addon {
   linkInfo(ifname: string): LinkInfo;
   /** Completes the TCP/UDP checksum of the Ethernet frame at u8[offset, offset+length); false when not applicable. */
   completeChecksum(u8: Uint8Array, offset: number, length: number): boolean;
+  /** Replaces the cBPF program of the fanout group the socket belongs to (PACKET_FANOUT_DATA). */
+  setFanoutProgram(h: AfPacketHandle, program: Uint8Array): void;
   close(h: AfPacketHandle): void;
 }
 

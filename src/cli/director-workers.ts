@@ -1,0 +1,103 @@
+// `wvs director --workers N` (N > 1): the main thread of a multi-worker director. It runs the start-up
+// checks, starts the worker pool (src/director/workers/pool.ts: one engine and one set of AF_PACKET
+// sockets per worker thread, fanout-steered by client address), and owns what is global: SIGHUP
+// re-reads the rules file and sends it to every worker (a bad file keeps the old configuration, the
+// workers re-read the --sysctl-file themselves), the rate estimator runs every 2 s over the workers'
+// summed counters, SIGUSR1 / --stats-every print the summed `ipvsadm -L -n --stats` table (and the
+// summed and per-worker counters on stderr), SIGINT/SIGTERM stop every worker and print the final
+// table. A worker that dies stops the director (exit 1): its flows would silently move to others.
+import { UsageError, type Args } from "./args.ts";
+import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
+import { SysctlSet } from "../control/sysctl.ts";
+import { RulesError } from "../control/rules.ts";
+import { formatList } from "../control/format-list.ts";
+import type { RuleSet } from "../control/model.ts";
+import { RateEstimator } from "../stats/estimator.ts";
+import { startupChecks } from "../director/checks.ts";
+import { formatSummary } from "../director/reload.ts";
+import { FanoutProgramError } from "../director/fanout-bpf.ts";
+import { WorkerPool, PoolError } from "../director/workers/pool.ts";
+import { sumReports } from "../director/workers/aggregate.ts";
+import type { WorkerReport } from "../director/workers/protocol.ts";
+import { readRules } from "./director.ts";
+
+const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+
+export interface WorkersRun { args: Args; rulesFile: string; rules: RuleSet; ifaces: string[]; workers: number; statsEvery?: number }
+
+/** One line per worker: its conns and service counters, and its director counters (JSON). */
+export function workerLines(reports: WorkerReport[]): string[] {
+  return reports.map((r) => `worker ${r.index} ${JSON.stringify({ conns: r.conns, totals: r.totals, counters: r.counters })}`);
+}
+
+export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
+  const { args, rulesFile } = o;
+  const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
+  const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
+  const checks = await startupChecks(o.rules, o.ifaces, args.flags.has("take-forwarding"));
+  for (const w of checks.warnings) say(`warning: ${w}`);
+  for (const n of checks.notes) say(`note: ${n}`);
+
+  let failed: (code: number) => void = () => {};
+  let pool: WorkerPool;
+  try {
+    pool = await WorkerPool.start({
+      workers: o.workers, ifaces: o.ifaces, rules: o.rules, sysctlFile: args.values.get("sysctl-file"),
+      sysctlAssigns: args.multi.get("sysctl") ?? [], onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
+    });
+  } catch (e) {
+    if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }
+    throw e;
+  }
+  say(`running on ${o.ifaces.join(", ")} with ${o.rules.services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})`);
+
+  let last: WorkerReport[] = [];
+  const collect = async () => { last = await pool.reports(); return sumReports(last); };
+  const table = (sum: ReturnType<typeof sumReports>) => formatList(estimator.withRates(sum.snapshot), { stats: true });
+  const print = async (withCounters: boolean) => {
+    const sum = await collect();
+    process.stdout.write(table(sum));
+    if (withCounters) { say(`counters ${JSON.stringify(sum.counters)}`); for (const l of workerLines(last)) say(l); }
+  };
+  const guard = (p: Promise<unknown>) => p.catch((e) => say(`${(e as Error).message}`));
+
+  return await new Promise<number>((resolve) => {
+    const estTimer = setInterval(() => guard(collect().then((s) => estimator.sample({ snapshot: () => s.snapshot, totals: () => s.totals }))), 2000);
+    const statsTimer = o.statsEvery ? setInterval(() => guard(print(false)), o.statsEvery * 1000) : null;
+    const onUsr1 = () => guard(print(true));
+    const onHup = () => guard((async () => {
+      let next: RuleSet;
+      try { next = readRules(rulesFile); }
+      catch (e) {
+        if (e instanceof RulesError || e instanceof UsageError) { say(`reload failed, keeping the old configuration: ${e.message}`); return; }
+        throw e;
+      }
+      const results = await pool.reload(next);
+      const bad = results.map((r, i) => r.ok ? "" : `worker ${i}: ${r.message}`).filter(Boolean);
+      if (bad.length) say(`reload failed, keeping the old configuration: ${bad.join("; ")}`);
+      else say(`reloaded ${rulesFile}: ${formatSummary((results[0] as { summary: Parameters<typeof formatSummary>[0] }).summary)} in ${results.length} workers`);
+    })());
+    let stopping = false;
+    const onStop = async (sig: string, code: number) => {
+      if (stopping) return;
+      stopping = true;
+      process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
+      process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
+      clearInterval(estTimer);
+      if (statsTimer) clearInterval(statsTimer);
+      let reports: WorkerReport[] = last;
+      try { reports = await pool.stop(); } catch (e) { say(`stopping: ${(e as Error).message}`); }
+      if (reports.length) {
+        const sum = sumReports(reports);
+        process.stdout.write(table(sum));
+        say(`stopped (${sig}); counters ${JSON.stringify(sum.counters)}`);
+        for (const l of workerLines(reports)) say(l);
+      } else say(`stopped (${sig})`);
+      resolve(code);
+    };
+    failed = (code) => void onStop("worker exit", code);
+    const onInt = () => void onStop("SIGINT", 0), onTerm = () => void onStop("SIGTERM", 0);
+    process.on("SIGUSR1", onUsr1); process.on("SIGHUP", onHup);
+    process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
+  });
+}

@@ -1,0 +1,53 @@
+// Sums the workers' reports into what one director shows: the ipvsadm listing (services and real
+// servers matched by their keys, every counter and the active/inactive/persistent conn counts added),
+// the namespace totals and the director's counters. Rates are not summed: the main thread runs its
+// own estimator over the summed counters. Browser-safe.
+import type { Counters, DestStatus, ServiceStatus, Snapshot } from "../../control/model.ts";
+import { destKey, serviceKey } from "../../stats/estimator.ts";
+import type { DirectorCounters } from "../director.ts";
+import type { WorkerReport } from "./protocol.ts";
+
+const COUNTERS = ["conns", "inpkts", "outpkts", "inbytes", "outbytes"] as const;
+
+function addCounters<T extends Counters>(into: T, from: Counters): void {
+  for (const k of COUNTERS) into[k] += from[k];
+}
+
+/** The listing of all workers (worker 0's order; a service or dest only some workers have is appended). */
+export function sumSnapshots(snaps: Snapshot[]): Snapshot {
+  const services: ServiceStatus[] = [];
+  const byKey = new Map<string, ServiceStatus>();
+  for (const snap of snaps) for (const s of snap.services) {
+    const k = serviceKey(s);
+    let acc = byKey.get(k);
+    if (!acc) { acc = { ...s, dests: s.dests.map((d) => ({ ...d })) }; byKey.set(k, acc); services.push(acc); continue; }
+    addCounters(acc, s);
+    for (const d of s.dests) {
+      const have = acc.dests.find((x) => destKey(acc!, x) === destKey(s, d));
+      if (!have) { acc.dests.push({ ...d }); continue; }
+      addCounters(have, d);
+      for (const c of ["active", "inactive", "persist"] as const) (have as DestStatus)[c] += d[c];
+    }
+  }
+  return { connTabSize: snaps.reduce((n, s) => n + s.connTabSize, 0), services };
+}
+
+export function sumTotals(all: Counters[]): Counters {
+  const t: Counters = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0 };
+  for (const c of all) addCounters(t, c);
+  return t;
+}
+
+export function sumCounters(all: DirectorCounters[]): DirectorCounters {
+  const t = { ...all[0] };
+  for (const k of Object.keys(t) as (keyof DirectorCounters)[]) t[k] = all.reduce((n, c) => n + c[k], 0);
+  return t;
+}
+
+/** The aggregate of a set of worker reports. */
+export function sumReports(reports: WorkerReport[]): { snapshot: Snapshot; totals: Counters; counters: DirectorCounters; conns: number } {
+  return {
+    snapshot: sumSnapshots(reports.map((r) => r.snapshot)), totals: sumTotals(reports.map((r) => r.totals)),
+    counters: sumCounters(reports.map((r) => r.counters)), conns: reports.reduce((n, r) => n + r.conns, 0),
+  };
+}

@@ -1,0 +1,71 @@
+// One worker thread of a multi-worker director: its own engine (rules, conns, persistence templates,
+// schedulers), its own Director with an AF_PACKET socket on every interface joined to that
+// interface's PACKET_FANOUT_CBPF group (fanout-bpf.ts steers each frame by its client address), its
+// own timers (engine clock, defense, debug log) and its own watch of the --sysctl-file. The main
+// thread (pool.ts) owns the rules: it sends reloads, asks for reports and stops the worker.
+import { parentPort, workerData } from "node:worker_threads";
+import { loadEngine } from "../../engine/load-node.ts";
+import { LogDrain } from "../../engine/log.ts";
+import { RateEstimator } from "../../stats/estimator.ts";
+import { DefenseTimer } from "../../defense/index.ts";
+import { systemSource } from "../../defense/meminfo.ts";
+import { Director } from "../director.ts";
+import { applyDiff } from "../reload.ts";
+import { readSysctls, reloadSysctls, watchSysctlFile, type SysctlTargets } from "../sysctl-watch.ts";
+import type { FromWorker, ToWorker, WorkerInit, WorkerReport } from "./protocol.ts";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const say = (l: string) => process.stderr.write(`wvs director[w${init.index}]: ${l}\n`);
+
+async function main(): Promise<void> {
+  const engine = await loadEngine();
+  const sysctls = readSysctls(init.sysctlFile, init.sysctlAssigns);
+  sysctls.apply(engine);
+  const logDrain = new LogDrain(engine, (line) => process.stderr.write(`[w${init.index}] ${line}`));
+  engine.applyRules(init.rules);
+  const defense = new DefenseTimer({ vars: sysctls.defense(), memory: systemSource });
+  // rates are estimated by the main thread over the summed counters; this one only carries run_estimation
+  const estimator = new RateEstimator({ enabled: false });
+  const director = new Director({
+    engine, ifaces: init.ifaces, defense, logDrain, log: say,
+    socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program }),
+  });
+  try { director.open(); }
+  catch (e) {
+    director.stop();
+    post({ type: "failed", message: (e as Error).message, code: (e as { code?: string }).code ?? "" });
+    port.close();
+    return;
+  }
+  director.start();
+  const targets: SysctlTargets = { engine, defense, estimator, log: say };
+  const unwatch = init.sysctlFile ? watchSysctlFile(init.sysctlFile, init.sysctlAssigns, targets) : null;
+  const report = (): WorkerReport => ({
+    index: init.index, snapshot: engine.snapshot(), totals: engine.totals(), conns: engine.connCount(), counters: { ...director.counters },
+  });
+
+  port.on("message", (m: ToWorker) => {
+    if (m.type === "report") post({ type: "report", id: m.id, report: report() });
+    else if (m.type === "reload") {
+      if (init.sysctlFile) reloadSysctls(init.sysctlFile, init.sysctlAssigns, targets);
+      try {
+        const summary = applyDiff(engine, m.rules);
+        director.refreshDests();
+        // one member sets the program for its whole group
+        if (init.index === 0) for (const p of director.ports.values()) p.dev.setFanoutProgram(m.program);
+        post({ type: "reloaded", id: m.id, summary });
+      } catch (e) { post({ type: "reloadFailed", id: m.id, message: (e as Error).message }); }
+    } else if (m.type === "stop") {
+      unwatch?.();
+      director.stop();
+      logDrain.drain();
+      post({ type: "stopped", id: m.id, report: report() });
+      port.close();
+    }
+  });
+  post({ type: "ready" });
+}
+
+main().catch((e) => { post({ type: "failed", message: (e as Error).stack ?? String(e), code: "" }); port.close(); });
