@@ -70,11 +70,11 @@ export class NsProc {
 export const SERVER_SCRIPT = (name: string) => `const u=require("dgram").createSocket("udp4");u.on("message",(m,r)=>u.send("${name}",r.port,r.address));
 u.bind(9053,()=>require("http").createServer((q,s)=>{s.end("${name}")}).listen(8080,"0.0.0.0",()=>console.log("LISTENING")))`;
 
-/** argv: count, spacing ms. Sequential HTTP GETs (no keep-alive), one JSON line at the end. */
+/** argv: count, spacing ms, optional source address. Sequential HTTP GETs (no keep-alive), one JSON line at the end. */
 const HTTP_CLIENT = (vip: string) => `
 const http = require("http"); const n = Number(process.argv[1]), gap = Number(process.argv[2]); const out = { bodies: [], errors: [] };
 const one = () => new Promise((res) => {
-  const req = http.get({ host: "${vip}", port: 8080, path: "/", agent: false, timeout: 3000 }, (r) => {
+  const req = http.get({ host: "${vip}", port: 8080, path: "/", agent: false, timeout: 3000, localAddress: process.argv[3] || undefined }, (r) => {
     let b = ""; r.on("data", (d) => b += d); r.on("end", () => { out.bodies.push(b); res(); });
   });
   req.on("timeout", () => { req.destroy(new Error("timeout")); });
@@ -88,7 +88,7 @@ const one = () => new Promise((res) => {
   const s = dgram.createSocket("udp4");
   const t = setTimeout(() => { out.errors.push("timeout"); s.close(); res(); }, 2000);
   s.on("message", (m) => { clearTimeout(t); out.bodies.push(String(m)); s.close(); res(); });
-  s.send("q", 9053, "${vip}");
+  if (process.argv[2]) s.bind(0, process.argv[2], () => s.send("q", 9053, "${vip}")); else s.send("q", 9053, "${vip}");
 });
 (async () => { for (let i = 0; i < n; i++) await one(); console.log(JSON.stringify(out)); })();`;
 
@@ -209,11 +209,12 @@ export class Lab {
     try { return JSON.parse(last) as RequestResult; } catch { throw new LabError(`client gave no result: ${c.err.slice(-800)}`); }
   }
 
-  /** n sequential HTTP GETs (or UDP queries) from the client to VIP, `gapMs` apart (HTTP only). */
-  requests(n: number, o: { udp?: boolean; gapMs?: number } = {}): Promise<RequestResult> {
-    const gap = o.gapMs ?? 0;
-    return o.udp ? this.clientRun(UDP_CLIENT(this.vip), [String(n)], n * 2500 + 3000)
-      : this.clientRun(HTTP_CLIENT(this.vip), [String(n), String(gap)], n * (3500 + gap) + 3000);
+  /** n sequential HTTP GETs (or UDP queries) from the client to VIP, `gapMs` apart (HTTP only), from
+   * the client's address `from` (one of its br0 addresses; default: the kernel's choice). */
+  requests(n: number, o: { udp?: boolean; gapMs?: number; from?: string } = {}): Promise<RequestResult> {
+    const gap = o.gapMs ?? 0, from = o.from ?? "";
+    return o.udp ? this.clientRun(UDP_CLIENT(this.vip), [String(n), from], n * 2500 + 3000)
+      : this.clientRun(HTTP_CLIENT(this.vip), [String(n), String(gap), from], n * (3500 + gap) + 3000);
   }
 
   /** n HTTP requests on n connections held open together (active conns for the lc family). */
