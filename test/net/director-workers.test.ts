@@ -1,0 +1,119 @@
+// Live multi-worker director (`wvs director --workers 2`) in the kernel selftest's topology (lab with
+// two real servers; namespaces wvs-w<pid>*), root only. The client gets 8 more addresses on its
+// bridge and sends HTTP and UDP through the masq director from each. Expected: every request answered
+// (a reply steered to the worker without the conn would be passed to the director's kernel, which has
+// forwarding off and drops it); each worker's conns are exactly those of the client addresses the
+// steering program assigns to it, computed by an independent cBPF interpreter (test/helpers/cbpf.ts);
+// every worker that took conns also forwarded replies (its outpkts); the summed listing counts every
+// conn once. SIGHUP reloads every worker; SIGTERM stops cleanly (exit 0, final table, per-worker lines).
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { root } from "../helpers/paths.ts";
+import { skipSuite } from "../helpers/skip.ts";
+import { labSuite } from "../helpers/lab-suite.ts";
+import { fanoutMember } from "../helpers/cbpf.ts";
+import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
+import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/topology.ts";
+import { parseRules } from "../../src/control/rules.ts";
+import { buildFrame } from "../../src/wire/build.ts";
+import { fanoutKeys, fanoutProgram } from "../../src/director/fanout-bpf.ts";
+
+const lab = new Lab({ prefix: `wvs-w${process.pid}`, realServers: 2, cwd: root });
+const VIP = lab.vip;
+const WVS = path.join(root, "bin/wvs.mjs");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-workers-"));
+const addon = nativeAddon();
+const CLIENTS = Array.from({ length: 8 }, (_, i) => `198.18.0.${11 + i}`);
+
+function startDirector(rules: string, extra: string[] = []): NsProc {
+  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--workers", "2", ...extra]);
+}
+
+interface WorkerLine { conns: number; totals: { conns: number; inpkts: number; outpkts: number }; counters: { rxFrames: number; txFrames: number; unresolvedDrops: number } }
+function workerLines(err: string, after: RegExp): WorkerLine[] {
+  const tail = err.slice(err.search(after));
+  return [0, 1].map((i) => JSON.parse(new RegExp(`worker ${i} (\\{.*\\})`).exec(tail)![1]) as WorkerLine);
+}
+
+const { live, ready: isReady } = labSuite("wvs director --workers 2 live", lab, tmp);
+
+live.before(() => {
+  for (const a of CLIENTS) spawnSync("ip", ["-n", lab.client, "addr", "add", `${a}/24`, "dev", "br0"], { timeout: 10000 });
+});
+
+live("masq HTTP and UDP from 8 client addresses: all answered, each worker has exactly the conns steered to it, replies forwarded by the same worker; SIGHUP; SIGTERM", async () => {
+  assert.ok(isReady());
+  lab.directReturn(false);
+  const rules = path.join(tmp, "nat.rules");
+  const text = `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n` +
+    `-A -u ${VIP}:9053 -s rr\n-a -u ${VIP}:9053 -r 198.18.1.2:9053 -m\n-a -u ${VIP}:9053 -r 198.18.2.2:9053 -m\n`;
+  fs.writeFileSync(rules, text);
+  // which worker each client address belongs to, by the independent interpreter
+  const program = fanoutProgram(fanoutKeys(parseRules(text, "nat.rules")));
+  const workerOf = (a: string) => fanoutMember(program, buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src: a, dst: VIP }, l4: { tcp: { sport: 40000, dport: 8080, flags: "S" } } }), 2);
+  const want = [0, 0];
+  for (const a of CLIENTS) want[workerOf(a)] += 3 + 2;           // 3 HTTP + 2 UDP conns per address
+  assert.ok(want[0] > 0 && want[1] > 0, `the chosen addresses use both workers: ${want}`);
+
+  const d = startDirector(rules);
+  try {
+    await d.waitFor(/running on vd-c, vd-r1, vd-r2 with 2 services and 2 workers/, "err");
+    const bodies: string[] = [];
+    for (const from of CLIENTS) {
+      const r = await lab.requests(3, { from });
+      assert.equal(r.errors, [], `${from}: ${d.err}`);
+      const u = await lab.requests(2, { from, udp: true });
+      assert.equal(u.errors, [], `${from} udp: ${d.err}`);
+      bodies.push(...r.bodies, ...u.bodies);
+    }
+    assert.is(bodies.length, 40);
+    assert.ok(count(bodies, "rs1") > 0 && count(bodies, "rs2") > 0, bodies.join(","));
+
+    d.kill("SIGUSR1");
+    await d.waitFor(/worker 1 \{/, "err");
+    const w = workerLines(d.err, /counters \{/);
+    assert.equal(w.map((x) => x.totals.conns), want, d.err.slice(-2000));
+    for (const x of w) {
+      assert.ok(x.totals.inpkts > 0 && x.totals.outpkts > 0, JSON.stringify(x));
+      assert.is(x.counters.unresolvedDrops, 0);
+    }
+    assert.match(d.out, new RegExp(`TCP  ${VIP.replaceAll(".", "\\.")}:8080 +24 `));
+    assert.match(d.out, new RegExp(`UDP  ${VIP.replaceAll(".", "\\.")}:9053 +16 `));
+
+    // reload in every worker: rs2 leaves the TCP service; a bad file first keeps the old configuration
+    fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s nosuch\n`);
+    d.kill("SIGHUP");
+    await d.waitFor(/reload failed, keeping the old configuration: .*nat\.rules:1/, "err");
+    fs.writeFileSync(rules, text.replace(`-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`, ""));
+    d.kill("SIGHUP");
+    await d.waitFor(/reloaded .*real servers \+0 ~0 -1 in 2 workers/, "err");
+    for (const from of CLIENTS.slice(0, 4)) {
+      const r = await lab.requests(2, { from });
+      assert.equal(r.errors, [], d.err);
+      assert.equal(r.bodies, ["rs1", "rs1"]);
+    }
+
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    assert.match(d.err, /stopped \(SIGTERM\); counters \{/);
+    const fin = workerLines(d.err, /stopped \(SIGTERM\)/);
+    assert.is(fin[0].totals.conns + fin[1].totals.conns, 48);
+    assert.match(d.out, /198\.18\.1\.2:8080 +\d+ /);
+  } finally { d.kill("SIGKILL"); }
+});
+
+live("--workers with a socket that cannot be opened: says so and exits 1", () => {
+  const rules = path.join(tmp, "one.rules");
+  fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n`);
+  const r = spawnSync("ip", ["netns", "exec", lab.director, process.execPath, WVS, "director", "--rules", rules, "--iface", "nosuch0", "--workers", "2"], { cwd: root, encoding: "utf8", timeout: 20000 });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /cannot open AF_PACKET socket on nosuch0: no such interface/);
+});
+
+const why = labUnavailable();
+if (why) skipSuite("wvs director --workers live", why);
+else if (!addon || typeof addon.openSocket !== "function") skipSuite("wvs director --workers live", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
+else live.run();
