@@ -16,6 +16,8 @@
 //   syn: 245,760 distinct TCP SYNs (new connections), sent once (bounded by MEASURE_S seconds).
 // Measurements (each bounded by MEASURE_S = 5 s of sending, plus the drain until the counters rest):
 //   wvs-udp / wvs-syn: `wvs director --take-forwarding` in d (masq, rr over the two real servers);
+//   wvs-udp-2w: the same director with `--workers 2` (two engines in worker threads, AF_PACKET fanout
+//     steered by client address; the 200 client addresses spread over both), UDP only;
 //   nft-udp / nft-syn: the director's kernel with ip_forward=1 and `dnat to numgen inc mod 2 map`;
 //   blast / tcpreplay: the udp capture from c onto vc-d with d idle (forwarding off), wvs blast
 //   --topspeed against tcpreplay --topspeed -K (when tcpreplay is installed).
@@ -218,10 +220,10 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
   return { busy, directorCpu, sent: b.sent, seconds: b.seconds, offeredPps: b.pps, arrived, forwarded, window, pps: window > 0 ? forwarded / window : 0, lost: b.sent - forwarded, sendErrors: b.errors, again: b.again };
 }
 
-async function withDirector<T>(rules: string, fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+async function withDirector<T>(rules: string, fn: () => Promise<T>, extra: string[] = []): Promise<{ result: T; stderr: string }> {
   const rf = path.join(tmp, "bench.rules");
   fs.writeFileSync(rules ? rf : rf, rules);
-  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding", ...extra], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
   directorPid = proc.pid;
   let err = "";
@@ -268,6 +270,7 @@ const NFT_LB = `table ip wvsbench {
 interface Round {
   blast: BlastJson; tcpreplay: ReturnType<typeof tcpreplay>;
   wvsUdp: Forwarded; wvsSyn: Forwarded; nftUdp: Forwarded; nftSyn: Forwarded; directorCounters: unknown;
+  wvsUdp2w: Forwarded; workerLines: string[];
 }
 
 /** One round on a fresh topology (so the SYNs are new connections for the kernel's conntrack too). */
@@ -285,12 +288,15 @@ async function round(udp: string, syn: string): Promise<Round> {
     log("  wvs director: udp, then syn...");
     const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }));
     const dc = /counters (\{.*?\})/.exec(w.stderr)?.[1];
+    log("  wvs director --workers 2: udp...");
+    const w2 = await withDirector(RULES, () => forwardRun("udp", udp, big), ["--workers", "2"]);
+    const workerLines = [...w2.stderr.matchAll(/worker \d \{.*\}/g)].map((m) => m[0]);
     log("  nftables DNAT (numgen inc mod 2): udp, then syn...");
     sysctl(NS.d, "net.ipv4.ip_forward", 1);
     nft(NS.d, NFT_LB);
     const nftUdp = await forwardRun("udp", udp, big);
     const nftSyn = await forwardRun("syn", syn, 1);
-    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null };
+    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null, wvsUdp2w: w2.result, workerLines };
   } finally {
     killAll();
     watchers.length = 0;
@@ -315,6 +321,8 @@ async function main(): Promise<void> {
     wvsUdpPps: pick((r) => r.wvsUdp.pps), nftUdpPps: pick((r) => r.nftUdp.pps),
     wvsSynPps: pick((r) => r.wvsSyn.pps), nftSynPps: pick((r) => r.nftSyn.pps),
     udpRatio: pick((r) => r.wvsUdp.pps / r.nftUdp.pps), synRatio: pick((r) => r.wvsSyn.pps / r.nftSyn.pps),
+    wvsUdp2wPps: pick((r) => r.wvsUdp2w.pps), udp2wRatio: pick((r) => r.wvsUdp2w.pps / r.nftUdp.pps),
+    workersScaling: pick((r) => r.wvsUdp2w.pps / r.wvsUdp.pps),
     wvsUdpPerCpuS: pick((r) => r.wvsUdp.forwarded / r.wvsUdp.busy), nftUdpPerCpuS: pick((r) => r.nftUdp.forwarded / r.nftUdp.busy),
     blastPps: pick((r) => r.blast.pps),
     tcpreplayPps: trOk ? pick((r) => (r.tcpreplay as { pps: number }).pps) : null,
@@ -329,14 +337,15 @@ async function main(): Promise<void> {
     const tr = r.tcpreplay;
     lines.push("", `round ${k + 1}:`, "",
       "| measurement | offered (wvs blast --topspeed) | arrived at r1+r2 (r1 / r2) | arrival window | forwarded packets/s | CPU busy in window, all cores | forwarded per busy CPU-second |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      row("wvs director, UDP (4096 flows)", r.wvsUdp), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
+      row("wvs director, UDP (4096 flows)", r.wvsUdp), row("wvs director --workers 2, UDP (4096 flows)", r.wvsUdp2w), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
       row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn), "",
       `sender on vc-d (udp capture, ${MEASURE_S} s): wvs blast ${f(r.blast.pps)} packets/s (${f(r.blast.sent)} sent, EAGAIN ${r.blast.again}, errors ${r.blast.errors}); ` +
         (typeof tr === "string" ? tr : `tcpreplay ${f(tr.pps)} packets/s (${f(tr.sent)} sent in ${tr.seconds} s, failed ${tr.failed})`),
-      `director counters: ${JSON.stringify(r.directorCounters)}`);
+      `director counters: ${JSON.stringify(r.directorCounters)}`, ...r.workerLines.map((l) => `--workers 2: ${l}`));
   });
   const sm = summary;
   lines.push("", `median of ${repeat}: forwarded UDP wvs ${f(sm.wvsUdpPps)} / nftables ${f(sm.nftUdpPps)} packets/s (ratio ${sm.udpRatio.toFixed(3)}); ` +
+    `wvs --workers 2 ${f(sm.wvsUdp2wPps)} packets/s (ratio to nftables ${sm.udp2wRatio.toFixed(3)}, to 1 worker ${sm.workersScaling.toFixed(3)}); ` +
     `per busy CPU-second wvs ${f(sm.wvsUdpPerCpuS)} / nftables ${f(sm.nftUdpPerCpuS)}; ` +
     `new TCP conns wvs ${f(sm.wvsSynPps)} / nftables ${f(sm.nftSynPps)} per s (ratio ${sm.synRatio.toFixed(3)}); ` +
     `sender wvs blast ${f(sm.blastPps)}${sm.tcpreplayPps !== null ? ` / tcpreplay ${f(sm.tcpreplayPps)} packets/s (ratio ${sm.blastVsTcpreplay!.toFixed(3)})` : " packets/s; tcpreplay not available"}`, "");

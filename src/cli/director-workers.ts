@@ -2,7 +2,8 @@
 // checks, starts the worker pool (src/director/workers/pool.ts: one engine and one set of AF_PACKET
 // sockets per worker thread, fanout-steered by client address), and owns what is global: SIGHUP
 // re-reads the rules file and sends it to every worker (a bad file keeps the old configuration, the
-// workers re-read the --sysctl-file themselves), the rate estimator runs every 2 s over the workers'
+// workers re-read and watch the --sysctl-file themselves; run_estimation reaches the main thread's
+// estimator on SIGHUP only), the rate estimator runs every 2 s over the workers'
 // summed counters, SIGUSR1 / --stats-every print the summed `ipvsadm -L -n --stats` table (and the
 // summed and per-worker counters on stderr), SIGINT/SIGTERM stop every worker and print the final
 // table. A worker that dies stops the director (exit 1): its flows would silently move to others.
@@ -15,6 +16,7 @@ import type { RuleSet } from "../control/model.ts";
 import { RateEstimator } from "../stats/estimator.ts";
 import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
+import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { WorkerPool, PoolError } from "../director/workers/pool.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
@@ -72,6 +74,8 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
         if (e instanceof RulesError || e instanceof UsageError) { say(`reload failed, keeping the old configuration: ${e.message}`); return; }
         throw e;
       }
+      const file = args.values.get("sysctl-file");
+      if (file) { try { estimator.enabled = readSysctls(file, args.multi.get("sysctl") ?? []).getInt("run_estimation") !== 0; } catch { /* the workers report it */ } }
       const results = await pool.reload(next);
       const bad = results.map((r, i) => r.ok ? "" : `worker ${i}: ${r.message}`).filter(Boolean);
       if (bad.length) say(`reload failed, keeping the old configuration: ${bad.join("; ")}`);
