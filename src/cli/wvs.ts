@@ -16,6 +16,7 @@ commands:
   sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
   director --rules <file> [--iface NAME]... [--take-forwarding] [--stats-every N]
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)
+         [--workers N]                                   N engines in worker threads (fanout by client)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
          replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)`;
 

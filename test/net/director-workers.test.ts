@@ -105,6 +105,29 @@ live("masq HTTP and UDP from 8 client addresses: all answered, each worker has e
   } finally { d.kill("SIGKILL"); }
 });
 
+live("DR with --workers 2: the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
+  assert.ok(isReady());
+  lab.directReturn(true);
+  const rules = path.join(tmp, "dr.rules");
+  fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -g\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -g\n`);
+  const d = startDirector(rules);
+  try {
+    await d.waitFor(/and 2 workers/, "err");
+    const r = await lab.requests(8);
+    assert.equal(r.errors, [], d.err);
+    assert.is(count(r.bodies, "rs1"), 4);
+    assert.is(count(r.bodies, "rs2"), 4);
+    d.kill("SIGINT");
+    assert.is(await d.exit(), 0, d.err);
+    const w = workerLines(d.err, /stopped \(SIGINT\)/);
+    assert.equal(w.map((x) => x.totals.conns).sort(), [0, 8]);
+    const line = d.out.split("\n").find((l) => l.startsWith(`TCP  ${VIP}:8080`)) ?? "";
+    const cols = line.trim().split(/\s+/);
+    assert.is(cols[2], "8", line);
+    assert.is(cols[4], "0", line);
+  } finally { d.kill("SIGKILL"); lab.directReturn(false); }
+});
+
 live("--workers with a socket that cannot be opened: says so and exits 1", () => {
   const rules = path.join(tmp, "one.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n`);
