@@ -45,7 +45,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   try {
     pool = await WorkerPool.start({
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, sysctlFile: args.values.get("sysctl-file"),
-      sysctlAssigns: args.multi.get("sysctl") ?? [], onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
+      sysctlAssigns: args.multi.get("sysctl") ?? [], log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
     });
   } catch (e) {
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }

@@ -260,9 +260,29 @@ export class AfPacketDevice extends EventEmitter {
       const link = this.addon.linkInfo(this.ifname);
       if (!link.up) return;
     } catch { return; } // the interface does not exist (yet)
+    try { this.reopenNow(); }
+    catch (e) { this.emit("reopenError", e as AfPacketError); }
+  }
+
+  /** Closes the socket (if open) without closing the device: nothing is received or sent until reopenNow(). */
+  detach(): void {
+    if (!this.handle) return;
+    this.foldKernelStats();
+    this.addon.close(this.handle);
+    this.handle = null;
+  }
+
+  /**
+   * Opens a new socket with the same options now (after detach() or a link-down; an open one is closed
+   * first), resumes polling if the device was polling and emits "up". Throws AfPacketError. Lets a
+   * caller order the re-joins of several devices in one fanout group.
+   */
+  reopenNow(): void {
+    if (this.closed) throw new AfPacketError(`wvs: AF_PACKET device ${this.ifname} is closed`, "EBADF", this.ifname);
+    this.detach();
     let h: AfPacketHandle;
     try { h = this.addon.openSocket(this.ifname, socketOptions(this.opts)); }
-    catch (e) { this.emit("reopenError", wrapError(e, this.ifname, "cannot reopen AF_PACKET socket")); return; }
+    catch (e) { throw wrapError(e, this.ifname, "cannot reopen AF_PACKET socket"); }
     this.clearRetry();
     this.handle = h;
     this.totals.reopens++;

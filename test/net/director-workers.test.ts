@@ -105,6 +105,29 @@ live("masq HTTP and UDP from 8 client addresses: all answered, each worker has e
   } finally { d.kill("SIGKILL"); }
 });
 
+live("link flap: the client side's fanout group is re-joined in worker order, so both directions still meet in one worker", async () => {
+  assert.ok(isReady());
+  lab.directReturn(false);
+  const rules = path.join(tmp, "flap.rules");
+  fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`);
+  const d = startDirector(rules);
+  try {
+    await d.waitFor(/and 2 workers/, "err");
+    for (let flap = 1; flap <= 2; flap++) {
+      spawnSync("ip", ["-n", lab.director, "link", "set", "vd-c", "down"], { timeout: 10000 });
+      await new Promise((r) => setTimeout(r, 400));
+      spawnSync("ip", ["-n", lab.director, "link", "set", "vd-c", "up"], { timeout: 10000 });
+      await d.waitFor(new RegExp(`(vd-c: fanout group \\d+ re-joined by workers 0\\.\\.1 in order[\\s\\S]*){${flap}}`), "err");
+      for (const from of CLIENTS) {
+        const r = await lab.requests(1, { from });
+        assert.equal(r.errors, [], `flap ${flap}, ${from}: ${d.err.slice(-1500)}`);
+      }
+    }
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+  } finally { d.kill("SIGKILL"); }
+});
+
 live("DR with --workers 2: the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
   assert.ok(isReady());
   lab.directReturn(true);

@@ -22,7 +22,10 @@ export interface WorkerReport { index: number; snapshot: Snapshot; totals: Count
 export type ToWorker =
   | { type: "report"; id: number }
   | { type: "reload"; id: number; rules: RuleSet; program: Uint8Array }
-  | { type: "stop"; id: number };
+  | { type: "stop"; id: number }
+  /** Close the socket on iface (so that the group can be re-joined in worker order), then reopen it. */
+  | { type: "detach"; id: number; iface: string }
+  | { type: "rejoin"; id: number; iface: string };
 
 export type FromWorker =
   | { type: "ready" }
@@ -30,4 +33,8 @@ export type FromWorker =
   | { type: "report"; id: number; report: WorkerReport }
   | { type: "reloaded"; id: number; summary: ReloadSummary }
   | { type: "reloadFailed"; id: number; message: string }
-  | { type: "stopped"; id: number; report: WorkerReport };
+  | { type: "stopped"; id: number; report: WorkerReport }
+  /** The socket on iface went down (link down or gone); the worker does not reopen it by itself. */
+  | { type: "down"; iface: string; code: string }
+  | { type: "detached"; id: number }
+  | { type: "rejoined"; id: number; error: string };

@@ -2,7 +2,8 @@
 // schedulers), its own Director with an AF_PACKET socket on every interface joined to that
 // interface's PACKET_FANOUT_CBPF group (fanout-bpf.ts steers each frame by its client address), its
 // own timers (engine clock, defense, debug log) and its own watch of the --sysctl-file. The main
-// thread (pool.ts) owns the rules: it sends reloads, asks for reports and stops the worker.
+// thread (pool.ts) owns the rules: it sends reloads, asks for reports and stops the worker; after a
+// link-down it closes and re-opens the worker's socket on that interface when the pool says so.
 import { parentPort, workerData } from "node:worker_threads";
 import { loadEngine } from "../../engine/load-node.ts";
 import { LogDrain } from "../../engine/log.ts";
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   const estimator = new RateEstimator({ enabled: false });
   const director = new Director({
     engine, ifaces: init.ifaces, defense, logDrain, log: say,
-    socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program }),
+    // no reopening of its own after a link-down: the pool re-joins the group in worker order
+    socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program, reopen: false }),
   });
   try { director.open(); }
   catch (e) {
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     return;
   }
   director.start();
+  for (const [iface, p] of director.ports) p.dev.on("down", (code) => post({ type: "down", iface, code }));
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = init.sysctlFile ? watchSysctlFile(init.sysctlFile, init.sysctlAssigns, targets) : null;
   const report = (): WorkerReport => ({
@@ -57,6 +60,13 @@ async function main(): Promise<void> {
         if (init.index === 0) for (const p of director.ports.values()) p.dev.setFanoutProgram(m.program);
         post({ type: "reloaded", id: m.id, summary });
       } catch (e) { post({ type: "reloadFailed", id: m.id, message: (e as Error).message }); }
+    } else if (m.type === "detach") {
+      director.ports.get(m.iface)?.dev.detach();
+      post({ type: "detached", id: m.id });
+    } else if (m.type === "rejoin") {
+      let error = "";
+      try { director.ports.get(m.iface)?.dev.reopenNow(); } catch (e) { error = (e as Error).message; }
+      post({ type: "rejoined", id: m.id, error });
     } else if (m.type === "stop") {
       unwatch?.();
       director.stop();
