@@ -7,6 +7,7 @@
 // summed counters, SIGUSR1 / --stats-every print the summed `ipvsadm -L -n --stats` table (and the
 // summed and per-worker counters on stderr), SIGINT/SIGTERM stop every worker and print the final
 // table. A worker that dies stops the director (exit 1): its flows would silently move to others.
+import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
 import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
 import { SysctlSet } from "../control/sysctl.ts";
@@ -39,6 +40,8 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const checks = await startupChecks(o.rules, o.ifaces, args.flags.has("take-forwarding"));
   for (const w of checks.warnings) say(`warning: ${w}`);
   for (const n of checks.notes) say(`note: ${n}`);
+  const cpus = os.availableParallelism();
+  if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
   let failed: (code: number) => void = () => {};
   let pool: WorkerPool;
