@@ -22,11 +22,14 @@ import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { WorkerPool, PoolError } from "../director/workers/pool.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
-import { readRules } from "./director.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
-export interface WorkersRun { args: Args; rulesFile: string; rules: RuleSet; ifaces: string[]; workers: number; statsEvery?: number }
+export interface WorkersRun {
+  args: Args; rulesFile: string; rules: RuleSet; ifaces: string[]; workers: number; statsEvery?: number;
+  /** Reads and parses the rules file (throws UsageError / RulesError), as director.ts does. */
+  readRules: (file: string) => RuleSet;
+}
 
 /** One line per worker: its conns and service counters, and its director counters (JSON). */
 export function workerLines(reports: WorkerReport[]): string[] {
@@ -72,7 +75,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     const onUsr1 = () => guard(print(true));
     const onHup = () => guard((async () => {
       let next: RuleSet;
-      try { next = readRules(rulesFile); }
+      try { next = o.readRules(rulesFile); }
       catch (e) {
         if (e instanceof RulesError || e instanceof UsageError) { say(`reload failed, keeping the old configuration: ${e.message}`); return; }
         throw e;

@@ -28,7 +28,7 @@ import { directorWorkersCommand } from "./director-workers.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
-export function readRules(file: string) {
+function readRules(file: string) {
   let text: string;
   try { text = fs.readFileSync(file, "utf8"); } catch (e) { throw new UsageError(`${file}: cannot read rules file (${(e as NodeJS.ErrnoException).code ?? e})`); }
   return parseRules(text, file);
@@ -47,7 +47,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   for (const i of ifaces) if (!ifaceInfo(i)) { say(`cannot open AF_PACKET socket on ${i}: no such interface`); return 1; }
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
-  if (workers > 1) return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery });
+  if (workers > 1) return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
 
   const engine = await loadEngine();
   sysctls.apply(engine);
