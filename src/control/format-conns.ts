@@ -2,8 +2,9 @@
 // §6.4): "IPVS connection entries", the title, then one line per entry `"%-3s %-6s %-11s %-18s %-18s
 // %s"` (protocol, remaining time as MM:SS with minutes possibly above 99, state, client, virtual and
 // real addr:port). fwmark templates show protocol `IP` and the mark as an IPv4 address. With
-// --persistent-conn two more columns, the persistence engine name (`%-16s`) and its data (wvs has no
-// persistence engine data, so both are empty). Only numeric output (no DNS / services names).
+// --persistent-conn the title gains `pe name` and `pe_data` columns, but ipvsadm prints them on an
+// entry only when /proc/net/ip_vs_conn shows persistence-engine data for it (11 fields), and wvs has
+// no persistence engine, so entries keep the short form. Only numeric output (no DNS / services names).
 // Browser-safe.
 import { formatEndpoint } from "../wire/addr.ts";
 import type { ConnStatus } from "./target.ts";
@@ -37,7 +38,7 @@ export function formatConnList(conns: readonly ConnStatus[], opts: { persistentC
     const vname = formatEndpoint(v.af, v.addr, c.vport);
     const dname = formatEndpoint(c.daf, c.daddr, c.dport);
     const head = `${left(c.proto, 3)} ${left(expireText(c.expiresInSecs), 6)} ${left(c.state, 11)} ${left(cname, 18)} ${left(vname, 18)}`;
-    out += opts.persistentConn ? `${head} ${left(dname, 18)} ${left("", 16)} \n` : `${head} ${dname}\n`;
+    out += `${head} ${dname}\n`;
   }
   return out;
 }

@@ -21,6 +21,12 @@ test("-L -c: minutes may exceed 99, IPv6 entries in brackets", () => {
   assert.is(out.split("\n")[2], "TCP 100:05 ESTABLISHED [2001:db8:ffff::7]:44321 [2001:db8::100]:80 [2001:db8::11]:80");
 });
 
+test("-L -c --persistent-conn: pe name / pe_data title; entries without PE data keep the short form", () => {
+  const lines = formatConnList([ESTABLISHED], { persistentConn: true }).split("\n");
+  assert.is(lines[1], "pro expire state       source             virtual            destination        pe name          pe_data");
+  assert.is(lines[2], CONN_LIST[2]);
+});
+
 test("/proc/net/ip_vs equals the §7.1 example (HZ 250 ticks, FFFFFF00 mask, ops, kernel order)", () => {
   const s = snap([
     svc("TCP", "192.168.10.100", 80, { dests: [
