@@ -32,13 +32,16 @@ function systemMessage(e: unknown, what: string): never {
   throw e;
 }
 
-/** Write `text` to `file` atomically (temp + fsync + rename + directory fsync). */
+/** Write `text` to `file` atomically (temp + fsync + rename + directory fsync); an existing file keeps its mode. */
 export function writeFileAtomic(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  let mode: number | null = null;
+  try { mode = fs.statSync(file).mode & 0o7777; } catch { /* new file: default mode */ }
   let fd = -1;
   try {
     fd = fs.openSync(tmp, "wx", 0o644);
+    if (mode !== null) fs.fchmodSync(fd, mode);
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
     fs.closeSync(fd);

@@ -75,6 +75,14 @@ test("iptables mark lines of a replay rules file survive a rewrite", async () =>
   assert.is(fs.readFileSync(f, "utf8"), `${mark}\n-A -f 1 -s rr\n-a -f 1 -r 10.1.0.1:0 -m -w 1\n`);
 });
 
+test("a rewrite keeps the file's mode", async () => {
+  const f = file("mode.rules");
+  fs.writeFileSync(f, "-A -t 10.0.0.1:80 -s rr\n", { mode: 0o600 });
+  fs.chmodSync(f, 0o600);
+  await adm(f, ["-A", "-t", "10.0.0.2:80"]);
+  assert.is(fs.statSync(f).mode & 0o777, 0o600);
+});
+
 test("a bad rules file is a RulesError naming its line", () => {
   const f = file("bad.rules");
   fs.writeFileSync(f, "-A -t 10.0.0.1:80\n-A -t 10.0.0.1:80 -s nope\n");
