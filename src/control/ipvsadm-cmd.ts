@@ -183,7 +183,7 @@ export function parseInvocation(tokens: readonly string[]): Invocation {
         break;
       }
       case "ipv6":
-        if (!svc.fwmark) fail("-6 used before -f");
+        if (!svc.fwmark) fail("-6 used before -f\n");      // sic: ipvsadm prints an empty line after it
         svc.af = 6; svc.netmask = 128;
         break;
       case "ops": svc.ops = true; break;

@@ -74,7 +74,7 @@ export function parseRules(text: string, file: string): RuleSet {
     try {
       applyRuleLine(rs, lines[n], n + 1);
     } catch (e) {
-      if (e instanceof LineError) throw new RulesError(file, n + 1, e.message);
+      if (e instanceof LineError) throw new RulesError(file, n + 1, e.message.trimEnd());
       throw e;
     }
   }

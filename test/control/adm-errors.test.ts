@@ -34,7 +34,7 @@ const cases: [string, string, number][] = [
   ["-A -t 10.0.0.1:80 -p 0", "invalid timeout value `0' specified\n", 2],
   ["-A -t [2001:db8::1]:80 -p -M 129", "illegal ipv6 netmask specified\n", 2],
   ["-A -f 0", "invalid fwmark value `0' specified\n", 2],
-  ["-A -t 10.0.0.1:80 -6", "-6 used before -f\n", 2],
+  ["-A -t 10.0.0.1:80 -6", "-6 used before -f\n\n", 2],   // sic: ipvsadm fails with "-6 used before -f\\n"
   ["-A -s rr", "You need to supply the 'service-address' option for the 'add-service' command\n", 2],
   ["-A -t 10.0.0.1:80 -w 2", "Illegal 'weight' option with the 'add-service' command\n", 2],
   ["-D -t 10.0.0.1:80 -s rr", "Illegal 'scheduler' option with the 'delete-service' command\n", 2],
