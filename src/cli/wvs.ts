@@ -12,7 +12,8 @@ commands:
   replay <capture> --rules <file> [--out <capture>] [--json] [--reflect] [--limit N]
   replay <capture> --compare <rulesA> <rulesB> [--json] [--reflect] [--limit N]
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]
-  adm ARGS            the ipvsadm-compatible command (same as wvsadm)
+  adm ARGS            the ipvsadm-compatible command (same as wvsadm; --rules F | --socket PATH)
+  proc ip_vs|ip_vs_conn|ip_vs_stats [--rules F | --socket PATH]   the kernel's /proc/net views
   sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
   director --rules <file> [--iface NAME]... [--take-forwarding] [--stats-every N]
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       case "sysctl": { const { sysctlCommand } = await import("./sysctl.ts"); return await sysctlCommand(rest); }
       case "blast": { const { blastCommand } = await import("./blast.ts"); return await blastCommand(rest); }
       case "director": { const { directorCommand } = await import("./director.ts"); return await directorCommand(rest); }
+      case "proc": { const { procCommand } = await import("./proc.ts"); return await procCommand(rest); }
       case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
       case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);

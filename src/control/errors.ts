@@ -25,6 +25,20 @@ export class LineError extends Error {
   }
 }
 
+/**
+ * A popt parse error ("--bogus: unknown option", "-t: missing argument"). ipvsadm answers it with
+ * "Try `ipvsadm -h' or 'ipvsadm --help' for more information." and exit 255 instead of exit 2;
+ * `atFirst` says the error hit the first option (ipvsadm then prints only the "Try" line).
+ */
+export class PoptError extends LineError {
+  readonly atFirst: boolean;
+  constructor(reason: string, atFirst: boolean) {
+    super(reason);
+    this.name = "PoptError";
+    this.atFirst = atFirst;
+  }
+}
+
 export function fail(reason: string): never {
   throw new LineError(reason);
 }

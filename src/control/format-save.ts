@@ -1,7 +1,9 @@
 // `ipvsadm -S -n` output (ipvsadm.c print_service_entry with FMT_RULE, ipvs-control.md §6.6): one
 // `-A` line per service followed by its `-a` lines, sorted like the listing (services and dests by
-// libipvs's comparators, sort.ts). Not saved, as with ipvsadm: thresholds, --set timeouts, counters,
-// and -M when the service is not persistent. Options appear in ipvsadm's order
+// libipvs's comparators, sort.ts). Not saved, as with ipvsadm: --set timeouts, counters, and -M
+// when the service is not persistent. One deliberate difference: a dest with an upper or lower
+// connection threshold gets ` -x U -y L` after its weight (ipvsadm 1.31 drops them, so its
+// save/restore loses them); without thresholds the output is ipvsadm's byte for byte. Options appear in ipvsadm's order
 // (-s, -p, -M, --pe, -o, -b); tunnel dests carry --tun-type (and --tun-port / checksum switch).
 // parseRules(formatSave(x)) gives back the services and dests of x minus what is not saved.
 // Browser-safe.
@@ -12,7 +14,10 @@ import { sortDests, sortServices } from "./sort.ts";
 import { printedSchedFlags, schedFlagBits } from "./sched-flags.ts";
 import { maskSuffix } from "./format-list.ts";
 
-interface SaveDest { af: Af; addr: string; port: number; fwd: Fwd; weight: number; tunType: TunType; tunPort: number; tunCsum: TunCsum }
+interface SaveDest {
+  af: Af; addr: string; port: number; fwd: Fwd; weight: number; uThreshold: number; lThreshold: number;
+  tunType: TunType; tunPort: number; tunCsum: TunCsum;
+}
 interface SaveService {
   af: Af; proto: Proto; addr: string; port: number; fwmark: number; scheduler: string; persistent: number;
   netmask: string; ops: boolean; schedFlags: string[]; pe: string; dests: SaveDest[];
@@ -39,7 +44,8 @@ function serviceLine(s: SaveService, name: string): string {
 }
 
 function destLine(d: SaveDest, name: string): string {
-  const head = `-a ${name} -r ${formatEndpoint(d.af, d.addr, d.port)} ${FWD_SWITCH[d.fwd]} -w ${d.weight | 0}`;
+  let head = `-a ${name} -r ${formatEndpoint(d.af, d.addr, d.port)} ${FWD_SWITCH[d.fwd]} -w ${d.weight | 0}`;
+  if (d.uThreshold || d.lThreshold) head += ` -x ${d.uThreshold >>> 0} -y ${d.lThreshold >>> 0}`;
   if (d.fwd !== "tunnel") return head;
   if (d.tunType === "gre") return `${head} --tun-type gre ${CSUM_OPT[d.tunCsum]}`;
   if (d.tunType === "gue") return `${head} --tun-type gue --tun-port ${d.tunPort} ${CSUM_OPT[d.tunCsum]}`;

@@ -3,7 +3,7 @@
 // `-p360`, `-s=rr` with newer popt), an optional argument (`-p [timeout]`) taken only when the next
 // token does not start with '-', `--` ending option processing, everything else a leftover argument.
 // The option table is ipvsadm's (names, short letters, argument kinds). Browser-safe.
-import { fail } from "./errors.ts";
+import { PoptError } from "./errors.ts";
 
 export type ArgKind = "none" | "string" | "optional";
 
@@ -87,10 +87,32 @@ export interface ParsedOpt { key: string; arg: string | null; text: string }
 
 export interface ParsedArgv { opts: ParsedOpt[]; args: string[] }
 
-/** popt over `tokens` (argv without argv[0]). Throws a LineError worded like popt's messages. */
-export function splitArgv(tokens: readonly string[]): ParsedArgv {
+/**
+ * popt over `tokens` (argv without argv[0]), stopping at the first popt error. popt hands options
+ * out one at a time, so ipvsadm acts on (and may fail on) the options before a bad one first: the
+ * error is returned, not thrown, for the caller to raise after processing `opts`.
+ */
+export function scanArgv(tokens: readonly string[]): ParsedArgv & { error: PoptError | null } {
   const opts: ParsedOpt[] = [];
   const args: string[] = [];
+  try {
+    splitInto(tokens, opts, args);
+    return { opts, args, error: null };
+  } catch (e) {
+    if (e instanceof PoptError) return { opts, args, error: e };
+    throw e;
+  }
+}
+
+/** popt over `tokens` (argv without argv[0]). Throws a PoptError worded like popt's messages. */
+export function splitArgv(tokens: readonly string[]): ParsedArgv {
+  const r = scanArgv(tokens);
+  if (r.error) throw r.error;
+  return { opts: r.opts, args: r.args };
+}
+
+function splitInto(tokens: readonly string[], opts: ParsedOpt[], args: string[]): void {
+  function fail(reason: string): never { throw new PoptError(reason, opts.length === 0); }
   let i = 0;
   const takeNext = (spec: OptSpec, text: string): string | null => {
     if (i >= tokens.length) {
@@ -136,5 +158,4 @@ export function splitArgv(tokens: readonly string[]): ParsedArgv {
     }
     args.push(t);
   }
-  return { opts, args };
 }

@@ -1,16 +1,20 @@
-// Turns one ipvsadm command line into a validated command, mirroring ipvsadm 1.31 process_options():
-// options are applied in the order written (so `-r` without a port copies the service port known at
-// that point, `-M` is a dotted mask unless the service is already IPv6, `-6` resets the mask to 128),
-// then leftovers (`--set` takes three), `-b` against the scheduler, the command/option table
-// (generic_opt_check), the zero-port and OPS rules, the default scheduler wlc, and for real servers
-// the DR/TUN port forcing, the address-family rule and the tunnel option table. Messages are
-// ipvsadm's. Only the commands that make sense in a rules file are accepted. Browser-safe.
+// Turns one ipvsadm command line into a validated invocation, mirroring ipvsadm 1.31 parse_options()
+// and process_options(): the first option must be a command (-h / -v act at once), the other options
+// are applied in the order written (so `-r` without a port copies the service port known at that
+// point, `-M` is a dotted mask unless the service is already IPv6, `-6` resets the mask to 128), a
+// popt error is raised only after the options before it (popt hands them out one at a time), then
+// leftovers (`--set` takes three), `-b` against the scheduler, the command/option table
+// (generic_opt_check), the zero-port and OPS rules, the default scheduler wlc, for real servers the
+// DR/TUN port forcing, the address-family rule and the tunnel option table, and the list conflicts.
+// Messages are ipvsadm's. parseIpvsadm() is the rules-file view: only the change commands.
+// Browser-safe.
 import type { Af } from "../wire/addr.ts";
 import type { Fwd, Proto, TunCsum, TunType } from "./model.ts";
-import { fail } from "./errors.ts";
-import { splitArgv } from "./ipvsadm-argv.ts";
+import { fail, PoptError } from "./errors.ts";
+import { scanArgv } from "./ipvsadm-argv.ts";
 import { inetAton, parseHostPort, stringToNumber } from "./inet.ts";
 import { parseSchedFlags } from "./sched-flags.ts";
+import { OPTC, genericOptCheck, tunnelOptCheck, TUN_OPTS, type AnyCmdName } from "./ipvsadm-opt-check.ts";
 
 export type CmdName =
   | "add-service" | "edit-service" | "delete-service" | "flush"
@@ -33,61 +37,62 @@ export const IPVS_SVC_PERSISTENT_TIMEOUT = 360;   // libipvs.h (6*60); the man p
 const MAX_TIMEOUT = 86400 * 31;
 const INT_MAX = 2147483647;
 
-// optnames[] in ipvsadm order; generic_opt_check walks them in this order
-const OPTNAMES = [
-  "numeric", "connection", "service-address", "scheduler", "persistent", "netmask", "real-server",
-  "forwarding-method", "weight", "u-threshold", "l-threshold", "mcast-interface", "timeout", "daemon",
-  "stats", "rate", "thresholds", "persistent-conn", "nosort", "syncid", "exact", "ops", "pe",
-  "sched-flags", "mcast-group", "mcast-port", "mcast-ttl", "sync-maxlen", "tun-info", "tun-type",
-  "tun-port", "tun-nocsum", "tun-csum", "tun-remcsum",
-] as const;
-const OPTC: Record<string, string> = {
-  "tcp-service": "service-address", "udp-service": "service-address", "sctp-service": "service-address",
-  "fwmark-service": "service-address", masquerading: "forwarding-method", ipip: "forwarding-method",
-  gatewaying: "forwarding-method",
-};
-for (const n of OPTNAMES) OPTC[n] = n;
-
-const CMDS: Record<string, CmdName> = {
+/** The change commands (what a rules file holds and AdmTarget.apply takes). */
+const CMDS: Record<string, CmdName | undefined> = {
   "add-service": "add-service", "edit-service": "edit-service", "delete-service": "delete-service",
   clear: "flush", "add-server": "add-server", "edit-server": "edit-server",
   "delete-server": "delete-server", set: "set",
 };
-const OTHER_CMDS = new Set(["list", "zero", "restore", "save", "start-daemon", "stop-daemon", "help", "version"]);
-
-// commands_v_options rows: '+' required, ' ' optional, everything else illegal
-const SVC_OPT = ["scheduler", "persistent", "netmask", "ops", "pe", "sched-flags"];
-const DEST_OPT = ["forwarding-method", "weight", "u-threshold", "l-threshold", "tun-type", "tun-port",
-  "tun-nocsum", "tun-csum", "tun-remcsum"];
-const TABLE: Record<CmdName, { req: string[]; opt: string[] }> = {
-  "add-service": { req: ["service-address"], opt: SVC_OPT },
-  "edit-service": { req: ["service-address"], opt: SVC_OPT },
-  "delete-service": { req: ["service-address"], opt: [] },
-  flush: { req: [], opt: [] },
-  "add-server": { req: ["service-address", "real-server"], opt: DEST_OPT },
-  "edit-server": { req: ["service-address", "real-server"], opt: DEST_OPT },
-  "delete-server": { req: ["service-address", "real-server"], opt: [] },
-  set: { req: [], opt: [] },
+/** The other commands: popt long name -> ipvsadm's command name ("help"/"version" act at once). */
+const OTHER_CMDS: Record<string, AnyCmdName | "help" | "version" | undefined> = {
+  list: "list", zero: "zero", restore: "restore", save: "save", "start-daemon": "start-daemon",
+  "stop-daemon": "stop-daemon", help: "help", version: "version",
 };
 
+/** Listing switches (ipvsadm's FMT_* bits). */
+export interface ListFormat {
+  numeric: boolean; stats: boolean; rate: boolean; thresholds: boolean; persistentConn: boolean;
+  tunInfo: boolean; nosort: boolean; exact: boolean;
+}
+/** --start-daemon / --stop-daemon and their options (parsed and validated; not run yet). */
+export interface DaemonSpec {
+  state: "master" | "backup"; mcastIfn: string; syncid: number; syncMaxlen: number;
+  mcastGroup: string; mcastPort: number; mcastTtl: number;
+}
+/** One whole ipvsadm invocation. `seen` holds the optnames given (connection, timeout, daemon, ...). */
+export interface Invocation {
+  cmd: AnyCmdName | "help" | "version";
+  svc: SvcSpec; dest: DestSpec;
+  timeouts: [number, number, number] | null;
+  seen: Set<string>;
+  format: ListFormat;
+  daemon: DaemonSpec;
+}
+
 const TUN_TYPES: TunType[] = ["ipip", "gue", "gre"];
-// tunnel_types_v_options: columns tun-port, tun-nocsum, tun-csum, tun-remcsum
-const TUN_TABLE: Record<TunType, string> = { ipip: "xxxx", gue: "+111", gre: "x11x" };
-const TUN_OPTS = ["tun-port", "tun-nocsum", "tun-csum", "tun-remcsum"];
+const FORMAT_KEYS: Record<string, keyof ListFormat> = {
+  numeric: "numeric", stats: "stats", rate: "rate", thresholds: "thresholds",
+  "persistent-conn": "persistentConn", "tun-info": "tunInfo", nosort: "nosort", exact: "exact",
+};
 
 function atoi(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
   return m ? Number(m[1]) : 0;
 }
 
-/** Parse and validate one ipvsadm command line (tokens after argv[0]). */
-export function parseIpvsadm(tokens: readonly string[]): Command {
-  const { opts, args } = splitArgv(tokens);
-  if (opts.length === 0) fail("no command specified");
+function isMulticast(s: string): boolean {
+  if (s.includes(":")) return /^ff[0-9a-f]{2}:/i.test(s) && parseHostPort(s)?.af === 6;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  return !!m && m.slice(1).every((x) => Number(x) <= 255) && Number(m[1]) >= 224 && Number(m[1]) <= 239;
+}
+
+/** Parse and validate one whole ipvsadm invocation (tokens after argv[0]). */
+export function parseInvocation(tokens: readonly string[]): Invocation {
+  const { opts, args, error } = scanArgv(tokens);
+  if (opts.length === 0) throw error ?? new PoptError("no command specified", true);
   const first = opts[0];
-  if (OTHER_CMDS.has(first.key)) fail(`the '${first.key}' command is not allowed in a rules file`);
-  const cmd = CMDS[first.key];
-  if (!cmd) fail(`${first.text} is not a command (a line starts with -A, -E, -D, -C, -a, -e, -d or --set)`);
+  const cmd = CMDS[first.key] ?? OTHER_CMDS[first.key];
+  if (!cmd) throw new PoptError(`${first.text} is not a command`, true);
 
   const svc: SvcSpec = {
     af: 0, proto: "TCP", bytes: new Uint8Array(4), port: 0, fwmark: 0, scheduler: "", persistent: 0,
@@ -97,16 +102,32 @@ export function parseIpvsadm(tokens: readonly string[]): Command {
     af: 0, bytes: new Uint8Array(4), port: 0, fwd: "droute", weight: 1, uThreshold: 0, lThreshold: 0,
     tunType: "ipip", tunPort: 0, tunCsum: "nocsum",
   };
+  const format: ListFormat = {
+    numeric: false, stats: false, rate: false, thresholds: false, persistentConn: false, tunInfo: false,
+    nosort: false, exact: false,
+  };
+  const daemon: DaemonSpec = {
+    state: "master", mcastIfn: "", syncid: 0, syncMaxlen: 0, mcastGroup: "", mcastPort: 0, mcastTtl: 0,
+  };
   const seen = new Set<string>();
+  const inv: Invocation = { cmd, svc, dest, timeouts: null, seen, format, daemon };
+  if (cmd === "help" || cmd === "version") return inv;          // usage_exit / version_exit at once
+  if (cmd === "start-daemon" || cmd === "stop-daemon") {
+    if (first.arg === "master" || first.arg === "backup") daemon.state = first.arg;
+    else fail(cmd === "start-daemon" ? "illegal start-daemon parameter specified" : "illegal start_daemon specified");
+  }
+
   let schedFlagsArg = "";
   for (const o of opts.slice(1)) {
-    if (CMDS[o.key] || OTHER_CMDS.has(o.key)) fail("multiple commands specified");
+    if (CMDS[o.key] || OTHER_CMDS[o.key]) fail("multiple commands specified");
     const optc = OPTC[o.key];
     if (optc) {
       if (seen.has(optc)) fail(`multiple '${optc}' options specified`);
       seen.add(optc);
     }
     const a = o.arg ?? "";
+    const fmt = FORMAT_KEYS[o.key];
+    if (fmt) { format[fmt] = true; continue; }
     switch (o.key) {
       case "tcp-service": case "udp-service": case "sctp-service": {
         svc.proto = o.key === "tcp-service" ? "TCP" : o.key === "udp-service" ? "UDP" : "SCTP";
@@ -162,7 +183,7 @@ export function parseIpvsadm(tokens: readonly string[]): Command {
         break;
       }
       case "ipv6":
-        if (!svc.fwmark) fail("-6 used before -f");
+        if (!svc.fwmark) fail("-6 used before -f\n");      // sic: ipvsadm prints an empty line after it
         svc.af = 6; svc.netmask = 128;
         break;
       case "ops": svc.ops = true; break;
@@ -183,65 +204,90 @@ export function parseIpvsadm(tokens: readonly string[]): Command {
       case "tun-nocsum": dest.tunCsum = "nocsum"; break;
       case "tun-csum": dest.tunCsum = "csum"; break;
       case "tun-remcsum": dest.tunCsum = "remcsum"; break;
-      default: break;   // list/daemon options: refused below by the command table
+      case "mcast-interface": daemon.mcastIfn = a.slice(0, 15); break;
+      case "syncid": daemon.syncid = number(a, 0, 255, "illegal syncid specified"); break;
+      case "mcast-group":
+        if (!isMulticast(a)) fail(`invalid ${a.includes(":") ? "IPv6" : "IPv4"} mcast-group \`${a}'`);
+        daemon.mcastGroup = a;
+        break;
+      case "mcast-port": daemon.mcastPort = number(a, 1, 65535, "illegal mcast-port specified"); break;
+      case "mcast-ttl": daemon.mcastTtl = number(a, 1, 255, "illegal mcast-ttl specified"); break;
+      case "sync-maxlen": daemon.syncMaxlen = number(a, 1, 65535 - 20 - 8, "illegal sync-maxlen specified"); break;
+      default: break;   // connection, timeout, daemon (only recorded in `seen`), sort (a no-op)
     }
   }
+  if (error) throw error;
 
-  let timeouts: [number, number, number] | null = null;
   const rest = [...args];
   if (cmd === "set") {
     if (rest.length < 3) fail("--set option requires 3 timeout values");
-    timeouts = [0, 0, 0];
+    const t: [number, number, number] = [0, 0, 0];
     for (let k = 0; k < 3; k++) {
       const s = rest.shift() as string;
       const v = stringToNumber(s, 0, MAX_TIMEOUT);
       if (v === null) fail(`invalid timeout value \`${s}' specified`);
-      timeouts[k] = v;
+      t[k] = v;
     }
+    inv.timeouts = t;
   }
   if (rest.length) fail(`unexpected argument ${rest[0]}`);
   if (schedFlagsArg) svc.schedBits = parseSchedFlags(svc.scheduler, schedFlagsArg);
 
-  const row = TABLE[cmd];
-  for (const name of OPTNAMES) {
-    if (!seen.has(name)) {
-      if (row.req.includes(name)) fail(`You need to supply the '${name}' option for the '${cmd}' command`);
-    } else if (!row.req.includes(name) && !row.opt.includes(name)) {
-      fail(`Illegal '${name}' option with the '${cmd}' command`);
-    }
-  }
+  genericOptCheck(cmd, seen);
 
   if (cmd === "add-service" || cmd === "edit-service") {
     if (!svc.fwmark && !svc.port && !svc.persistent) fail("Zero port specified for non-persistent service");
     if (svc.ops && !svc.fwmark && svc.proto !== "UDP") fail("One-Packet Scheduling is only for UDP virtual services");
     if (!svc.scheduler) svc.scheduler = "wlc";
   }
+  if (cmd === "start-daemon" && !daemon.mcastIfn) daemon.mcastIfn = "eth0";
   if (cmd === "add-server" || cmd === "edit-server") {
     if (!svc.fwmark && (dest.fwd === "tunnel" || dest.fwd === "droute")) dest.port = svc.port;
     if (dest.af !== svc.af && dest.fwd !== "tunnel")
       fail("Different address family is allowed only for tunneling servers");
     const tunSeen = ["tun-type", ...TUN_OPTS].some((n) => seen.has(n));
     if (tunSeen && dest.fwd !== "tunnel") fail("Tunnel options conflict with forward method");
-    checkTunnelOpts(dest.tunType, seen);
+    tunnelOptCheck(dest.tunType, seen);
   }
-  return { cmd, svc, dest, timeouts };
+  if (cmd === "list") {
+    const has = (...n: string[]) => n.some((x) => seen.has(x));
+    if ((has("connection", "timeout", "daemon") && has("stats", "rate", "thresholds"))
+      || (has("timeout", "daemon") && has("persistent-conn")))
+      fail("options conflicts in the list command");
+  }
+  return inv;
 }
 
-/** ipvsadm tunnel_opt_check(). */
-function checkTunnelOpts(type: TunType, seen: Set<string>): void {
-  const row = TUN_TABLE[type];
-  let last = "";
-  for (let j = 0; j < TUN_OPTS.length; j++) {
-    const name = TUN_OPTS[j];
-    const rule = row[j];
-    if (!seen.has(name)) {
-      if (rule === "+") fail(`You need to supply the '${name}' option for the '${type}' tunnel type`);
-    } else {
-      if (rule === "x") fail(`Illegal '${name}' option with the '${type}' tunnel type`);
-      if (rule === "1") {
-        if (last) fail(`The option '${name}' conflicts with the '${last}' option in the '${type}' tunnel type`);
-        last = name;
-      }
-    }
+function number(s: string, min: number, max: number, msg: string): number {
+  const v = stringToNumber(s, min, max);
+  if (v === null) fail(msg);
+  return v;
+}
+
+/** Is this invocation one of the change commands (what AdmTarget.apply takes)? */
+export function isChange(inv: Invocation): inv is Invocation & { cmd: CmdName } {
+  return (Object.values(CMDS) as string[]).includes(inv.cmd);
+}
+
+/** The change command of a parsed invocation. */
+export function toCommand(inv: Invocation & { cmd: CmdName }): Command {
+  return { cmd: inv.cmd, svc: inv.svc, dest: inv.dest, timeouts: inv.timeouts };
+}
+
+/**
+ * Parse and validate one rules-file line (tokens after argv[0]): an ipvsadm change command
+ * (-A -E -D -C -a -e -d --set); the other commands are refused with a rules-file message.
+ */
+export function parseIpvsadm(tokens: readonly string[]): Command {
+  const { opts, error } = scanArgv(tokens);
+  if (opts.length === 0) {
+    if (error) throw error;
+    fail("no command specified");
   }
+  const first = opts[0];
+  if (OTHER_CMDS[first.key]) fail(`the '${first.key}' command is not allowed in a rules file`);
+  if (!CMDS[first.key]) fail(`${first.text} is not a command (a line starts with -A, -E, -D, -C, -a, -e, -d or --set)`);
+  const inv = parseInvocation(tokens);
+  if (!isChange(inv)) fail("no command specified");   // unreachable: the first option is a change command
+  return toCommand(inv);
 }

@@ -32,6 +32,23 @@ export function tokenize(line: string): string[] {
   return line.split(/[ \t\r\n\v\f]+/).filter((t) => t !== "");
 }
 
+/**
+ * One line as `ipvsadm -R` reads it (config_stream): its tokens with any `ipvsadm` token (and a
+ * leading `/sbin/ipvsadm`) dropped; none for blank and `#` comment lines.
+ */
+export function restoreTokens(line: string): string[] {
+  let tokens = tokenize(line);
+  if (tokens.length === 0 || tokens[0].startsWith("#")) return [];
+  if (basename(tokens[0]) === "ipvsadm") tokens = tokens.slice(1);
+  return tokens.filter((t) => t !== "ipvsadm");
+}
+
+/** Is this line a replay-only iptables mark rule? */
+export function isMarkLine(line: string): boolean {
+  const tokens = tokenize(line);
+  return tokens.length > 0 && IPTABLES_RE.test(basename(tokens[0]));
+}
+
 /** Apply one rules-file line to `rs`; throws LineError. Exposed for the CLI's interactive use. */
 export function applyRuleLine(rs: RuleSet, line: string, lineNo: number): void {
   let tokens = tokenize(line);
@@ -41,8 +58,7 @@ export function applyRuleLine(rs: RuleSet, line: string, lineNo: number): void {
     applyMarkLine(rs.marks, tokens.slice(1), ipt[1] ? 6 : 4, lineNo);
     return;
   }
-  if (basename(tokens[0]) === "ipvsadm") tokens = tokens.slice(1);
-  tokens = tokens.filter((t) => t !== "ipvsadm");
+  tokens = restoreTokens(line);
   if (tokens.length === 0) return;
   const cmd = parseIpvsadm(tokens);          // the whole line is validated before anything is applied
   applyCommand(rs, cmd, lineNo);
@@ -58,7 +74,7 @@ export function parseRules(text: string, file: string): RuleSet {
     try {
       applyRuleLine(rs, lines[n], n + 1);
     } catch (e) {
-      if (e instanceof LineError) throw new RulesError(file, n + 1, e.message);
+      if (e instanceof LineError) throw new RulesError(file, n + 1, e.message.trimEnd());
       throw e;
     }
   }

@@ -22,7 +22,8 @@ const ERANGE = "Numerical result out of range";
 
 function svcAf(s: SvcSpec): Af { return s.af === 6 ? 6 : 4; }
 
-function sameService(r: ServiceRule, s: SvcSpec): boolean {
+/** Is `r` the service `s` names (fwmark + family, or family + protocol + address + port)? */
+export function sameService(r: Pick<ServiceRule, "af" | "proto" | "addr" | "port" | "fwmark">, s: SvcSpec): boolean {
   if (r.af !== svcAf(s)) return false;
   if (s.fwmark || r.fwmark) return r.fwmark === s.fwmark;
   return r.proto === s.proto && r.port === s.port && r.addr === formatIp(r.af, s.bytes);
