@@ -1,9 +1,9 @@
 // `ipvsadm -S -n` output (ipvsadm.c print_service_entry with FMT_RULE, ipvs-control.md §6.6): one
 // `-A` line per service followed by its `-a` lines, sorted like the listing (services and dests by
 // libipvs's comparators, sort.ts). Not saved, as with ipvsadm: --set timeouts, counters, and -M
-// when the service is not persistent. One deliberate difference: a dest with an upper or lower
-// connection threshold gets ` -x U -y L` after its weight (ipvsadm 1.31 drops them, so its
-// save/restore loses them); without thresholds the output is ipvsadm's byte for byte. Options appear in ipvsadm's order
+// when the service is not persistent, and upper/lower thresholds — so `wvsadm -S` is ipvsadm's byte for
+// byte. Rules and state files keep thresholds (`{ thresholds: true }` adds ` -x U -y L` after the
+// weight, which -R reads back) since a file must not lose configuration. Options appear in ipvsadm's order
 // (-s, -p, -M, --pe, -o, -b); tunnel dests carry --tun-type (and --tun-port / checksum switch).
 // parseRules(formatSave(x)) gives back the services and dests of x minus what is not saved.
 // Browser-safe.
@@ -43,22 +43,26 @@ function serviceLine(s: SaveService, name: string): string {
   return line;
 }
 
-function destLine(d: SaveDest, name: string): string {
+function destLine(d: SaveDest, name: string, thresholds: boolean): string {
   let head = `-a ${name} -r ${formatEndpoint(d.af, d.addr, d.port)} ${FWD_SWITCH[d.fwd]} -w ${d.weight | 0}`;
-  if (d.uThreshold || d.lThreshold) head += ` -x ${d.uThreshold >>> 0} -y ${d.lThreshold >>> 0}`;
+  if (thresholds && (d.uThreshold || d.lThreshold)) head += ` -x ${d.uThreshold >>> 0} -y ${d.lThreshold >>> 0}`;
   if (d.fwd !== "tunnel") return head;
   if (d.tunType === "gre") return `${head} --tun-type gre ${CSUM_OPT[d.tunCsum]}`;
   if (d.tunType === "gue") return `${head} --tun-type gue --tun-port ${d.tunPort} ${CSUM_OPT[d.tunCsum]}`;
   return `${head} --tun-type ipip`;
 }
 
-/** The text `ipvsadm -S -n` prints for these rules or this snapshot, each line ending in "\n". */
-export function formatSave(x: RuleSet | Snapshot): string {
+/**
+ * The text `ipvsadm -S -n` prints for these rules or this snapshot, each line ending in "\n";
+ * `thresholds` adds the dests' -x/-y (for rules and state files, not for -S).
+ */
+export function formatSave(x: RuleSet | Snapshot, opts: { thresholds?: boolean } = {}): string {
+  const thresholds = opts.thresholds ?? false;
   let out = "";
   for (const s of sortServices<SaveService>(x.services)) {
     const name = ruleServiceName(s);
     out += `${serviceLine(s, name)}\n`;
-    for (const d of sortDests(s.dests)) out += `${destLine(d, name)}\n`;
+    for (const d of sortDests(s.dests)) out += `${destLine(d, name, thresholds)}\n`;
   }
   return out;
 }

@@ -23,7 +23,7 @@ export const DEFAULT_TIMEOUTS = { tcp: 900, tcpfin: 120, udp: 300 };
 /** The text of a rules file holding `rs` (mark lines given verbatim). */
 export function formatRulesFile(rs: RuleSet, markLines: readonly string[] = []): string {
   const t = rs.timeouts;
-  return markLines.map((l) => `${l}\n`).join("") + formatSave(rs) + (t ? `--set ${t.tcp} ${t.tcpfin} ${t.udp}\n` : "");
+  return markLines.map((l) => `${l}\n`).join("") + formatSave(rs, { thresholds: true }) + (t ? `--set ${t.tcp} ${t.tcpfin} ${t.udp}\n` : "");
 }
 
 function systemMessage(e: unknown, what: string): never {

@@ -145,7 +145,7 @@ test("every scheduler name of the build is accepted", () => {
     assert.is(svc0(`-A -t 10.0.0.1:80 -s ${s}`).scheduler, s);
 });
 
-test("formatSave: IPv6 fwmark, persistence with pe, gre/gue tunnels; thresholds kept (a wvs difference)", () => {
+test("formatSave: IPv6 fwmark, persistence with pe, gre/gue tunnels; thresholds only in rules files", () => {
   const src = [
     "-A -t 10.0.0.1:80 -s wlc -p 300 --pe sip",
     "-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 2",
@@ -155,10 +155,11 @@ test("formatSave: IPv6 fwmark, persistence with pe, gre/gue tunnels; thresholds 
   ];
   assert.is(formatSave(one(src.join("\n"))), text(src));
   const withThresholds = one("-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.1.0.1 -x 10 -y 5");
-  // ipvsadm 1.31 drops thresholds from -S (ipvs-control.md §6.6), so its save/restore loses them;
-  // wvs writes them after the weight, where ipvsadm -R accepts them
-  assert.is(formatSave(withThresholds), text(["-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1 -x 10 -y 5"]));
-  assert.is(formatSave(one("-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.1.0.1 -x 10")),
+  // ipvsadm 1.31 does not save thresholds (ipvs-control.md §6.6); a rules file keeps them after the
+  // weight, where -R accepts them
+  assert.is(formatSave(withThresholds), text(["-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1"]));
+  assert.is(formatSave(withThresholds, { thresholds: true }), text(["-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1 -x 10 -y 5"]));
+  assert.is(formatSave(one("-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.1.0.1 -x 10"), { thresholds: true }),
     text(["-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 10.1.0.1:80 -g -w 1 -x 10 -y 0"]));
 });
 
