@@ -221,7 +221,7 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
 async function withDirector<T>(rules: string, fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
   const rf = path.join(tmp, "bench.rules");
   fs.writeFileSync(rules ? rf : rf, rules);
-  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
   directorPid = proc.pid;
   let err = "";

@@ -4,6 +4,8 @@
 // and -M when the service is not persistent. Options appear in ipvsadm's order
 // (-s, -p, -M, --pe, -o, -b); tunnel dests carry --tun-type (and --tun-port / checksum switch).
 // parseRules(formatSave(x)) gives back the services and dests of x minus what is not saved.
+// `{ thresholds: true }` (the director's state file, which must lose nothing) adds `-x U -y L` to
+// dests whose thresholds are set; ipvsadm itself never prints them here.
 // Browser-safe.
 import { formatEndpoint } from "../wire/addr.ts";
 import type { Af } from "../wire/addr.ts";
@@ -12,7 +14,8 @@ import { sortDests, sortServices } from "./sort.ts";
 import { printedSchedFlags, schedFlagBits } from "./sched-flags.ts";
 import { maskSuffix } from "./format-list.ts";
 
-interface SaveDest { af: Af; addr: string; port: number; fwd: Fwd; weight: number; tunType: TunType; tunPort: number; tunCsum: TunCsum }
+interface SaveDest { af: Af; addr: string; port: number; fwd: Fwd; weight: number; tunType: TunType; tunPort: number; tunCsum: TunCsum; uThreshold: number; lThreshold: number }
+export interface SaveOptions { thresholds?: boolean }
 interface SaveService {
   af: Af; proto: Proto; addr: string; port: number; fwmark: number; scheduler: string; persistent: number;
   netmask: string; ops: boolean; schedFlags: string[]; pe: string; dests: SaveDest[];
@@ -38,8 +41,9 @@ function serviceLine(s: SaveService, name: string): string {
   return line;
 }
 
-function destLine(d: SaveDest, name: string): string {
-  const head = `-a ${name} -r ${formatEndpoint(d.af, d.addr, d.port)} ${FWD_SWITCH[d.fwd]} -w ${d.weight | 0}`;
+function destLine(d: SaveDest, name: string, o: SaveOptions): string {
+  let head = `-a ${name} -r ${formatEndpoint(d.af, d.addr, d.port)} ${FWD_SWITCH[d.fwd]} -w ${d.weight | 0}`;
+  if (o.thresholds && (d.uThreshold || d.lThreshold)) head += ` -x ${d.uThreshold >>> 0} -y ${d.lThreshold >>> 0}`;
   if (d.fwd !== "tunnel") return head;
   if (d.tunType === "gre") return `${head} --tun-type gre ${CSUM_OPT[d.tunCsum]}`;
   if (d.tunType === "gue") return `${head} --tun-type gue --tun-port ${d.tunPort} ${CSUM_OPT[d.tunCsum]}`;
@@ -47,12 +51,12 @@ function destLine(d: SaveDest, name: string): string {
 }
 
 /** The text `ipvsadm -S -n` prints for these rules or this snapshot, each line ending in "\n". */
-export function formatSave(x: RuleSet | Snapshot): string {
+export function formatSave(x: RuleSet | Snapshot, o: SaveOptions = {}): string {
   let out = "";
   for (const s of sortServices<SaveService>(x.services)) {
     const name = ruleServiceName(s);
     out += `${serviceLine(s, name)}\n`;
-    for (const d of sortDests(s.dests)) out += `${destLine(d, name)}\n`;
+    for (const d of sortDests(s.dests)) out += `${destLine(d, name, o)}\n`;
   }
   return out;
 }

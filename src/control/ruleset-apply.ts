@@ -22,7 +22,8 @@ const ERANGE = "Numerical result out of range";
 
 function svcAf(s: SvcSpec): Af { return s.af === 6 ? 6 : 4; }
 
-function sameService(r: ServiceRule, s: SvcSpec): boolean {
+/** Whether rule `r` is the service `s` names (af and fwmark, or af, proto, address and port). */
+export function sameService(r: ServiceRule, s: SvcSpec): boolean {
   if (r.af !== svcAf(s)) return false;
   if (s.fwmark || r.fwmark) return r.fwmark === s.fwmark;
   return r.proto === s.proto && r.port === s.port && r.addr === formatIp(r.af, s.bytes);
