@@ -131,16 +131,16 @@ export class Director {
     try { await this.target.apply([parseIpvsadm(argv)]); } catch (e) { toWvs(e); }
   }
 
-  addService(s: ServiceConfig): Promise<void> { return this.change(["-A", ...serviceConfigArgs(s)]); }
+  async addService(s: ServiceConfig): Promise<void> { return this.change(["-A", ...serviceConfigArgs(s)]); }
   /** ipvsadm -E: options left out return to their defaults (scheduler wlc, no persistence). */
-  editService(s: ServiceConfig): Promise<void> { return this.change(["-E", ...serviceConfigArgs(s)]); }
-  deleteService(s: ServiceKey): Promise<void> { return this.change(["-D", ...serviceArgs(s)]); }
-  addDest(s: ServiceKey, d: DestConfig): Promise<void> { return this.change(["-a", ...serviceArgs(s), ...destConfigArgs(d)]); }
-  editDest(s: ServiceKey, d: DestConfig): Promise<void> { return this.change(["-e", ...serviceArgs(s), ...destConfigArgs(d)]); }
-  deleteDest(s: ServiceKey, d: DestKey): Promise<void> { return this.change(["-d", ...serviceArgs(s), ...destArgs(d)]); }
-  flush(): Promise<void> { return this.change(["-C"]); }
+  async editService(s: ServiceConfig): Promise<void> { return this.change(["-E", ...serviceConfigArgs(s)]); }
+  async deleteService(s: ServiceKey): Promise<void> { return this.change(["-D", ...serviceArgs(s)]); }
+  async addDest(s: ServiceKey, d: DestConfig): Promise<void> { return this.change(["-a", ...serviceArgs(s), ...destConfigArgs(d)]); }
+  async editDest(s: ServiceKey, d: DestConfig): Promise<void> { return this.change(["-e", ...serviceArgs(s), ...destConfigArgs(d)]); }
+  async deleteDest(s: ServiceKey, d: DestKey): Promise<void> { return this.change(["-d", ...serviceArgs(s), ...destArgs(d)]); }
+  async flush(): Promise<void> { return this.change(["-C"]); }
   /** --set: seconds, 0 (or omitted) = unchanged. */
-  setTimeouts(t: { tcp?: number; tcpfin?: number; udp?: number }): Promise<void> {
+  async setTimeouts(t: { tcp?: number; tcpfin?: number; udp?: number }): Promise<void> {
     return this.change(["--set", String(t.tcp ?? 0), String(t.tcpfin ?? 0), String(t.udp ?? 0)]);
   }
 
