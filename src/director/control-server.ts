@@ -103,6 +103,9 @@ export class ControlServer {
     return cs;
   }
 
+  /** Clients connected now. */
+  get clientCount(): number { return this.sockets.size; }
+
   private log(l: string): void { this.o.log?.(l); }
 
   private send(s: net.Socket, r: ControlResponse): void {
@@ -114,6 +117,7 @@ export class ControlServer {
     if (this.sockets.size >= (this.o.maxClients ?? 32)) {
       this.stats.refusedClients++;
       s.end(`${JSON.stringify({ code: 1, stdout: "", stderr: "wvs: too many control clients, try again\n" })}\n`);
+      setTimeout(() => s.destroy(), 1000).unref();
       return;
     }
     this.sockets.add(s); this.stats.clients++;

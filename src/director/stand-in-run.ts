@@ -5,6 +5,7 @@
 import type { AdmTarget, ControlResponse } from "../control/target.ts";
 import { LineError } from "../control/errors.ts";
 import { parseIpvsadm, type Command } from "../control/ipvsadm-cmd.ts";
+import { splitArgv } from "../control/ipvsadm-argv.ts";
 import { tokenize } from "../control/rules.ts";
 import { formatSave } from "../control/format-save.ts";
 import { formatList } from "../control/format-list.ts";
@@ -17,6 +18,7 @@ export async function standInRun(argv: string[], stdin: string, target: AdmTarge
   const has = (...o: string[]) => o.some((x) => a.includes(x));
   let cmds: Command[];
   try {
+    splitArgv(a);                                   // unknown options and missing values: popt's errors
     if (has("-S", "--save")) return ok(formatSave(await target.rules()));
     if (a.length === 0 || has("-L", "-l", "--list")) return ok(formatList((await target.status()).snapshot, { stats: has("--stats") }));
     if (has("-Z", "--zero")) {
