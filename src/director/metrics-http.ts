@@ -9,10 +9,10 @@ import { formatMetrics } from "./metrics.ts";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** `ADDR:PORT` -> host and port, or null (numeric addresses only, port 1..65535 required). */
+/** `ADDR:PORT` -> host and port, or null (numeric addresses; port 0 = any free port, see server.address()). */
 export function parseListenAddr(text: string): { host: string; port: number } | null {
   const hp = parseHostPort(text);
-  if (!hp || hp.port === null || hp.port === 0 || !text.includes(":")) return null;
+  if (!hp || hp.port === null || !text.includes(":")) return null;
   return { host: formatIp(hp.af, hp.bytes), port: hp.port };
 }
 
