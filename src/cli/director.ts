@@ -22,6 +22,7 @@ import { Director } from "../director/api.ts";
 import { WvsError } from "../director/wvs-error.ts";
 import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
 import { startupChecks } from "../director/checks.ts";
+import { formatSummary } from "../director/reload.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
@@ -82,7 +83,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
       try { next = readRules(rulesFile); }
       catch (e) { say(`reload failed, keeping the old configuration: ${(e as Error).message}`); return; }
       director.target.replace(next).then(
-        () => say(`reloaded ${rulesFile}: ${engine.applied.length} services`),
+        (sum) => say(`reloaded ${rulesFile}: ${formatSummary(sum)}`),
         (e) => say(`reload failed, keeping the old configuration: ${e instanceof LineError ? e.message : (e as Error).stack ?? e}`));
     };
     const onStop = (sig: string) => {

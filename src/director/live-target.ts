@@ -20,7 +20,7 @@ import type { DefenseTimer } from "../defense/timer.ts";
 import { poolFreePages } from "../defense/avail.ts";
 import type { SysctlSet } from "../control/sysctl.ts";
 import type { ConfigStore } from "./config-store.ts";
-import { applyDiff } from "./reload.ts";
+import { applyDiff, type ReloadSummary } from "./reload.ts";
 
 export interface LiveTargetOptions {
   engine: Engine;
@@ -141,18 +141,19 @@ export class LiveTarget implements AdmTarget {
     return this.serial(() => {
       const next = structuredClone(this.current);
       cmds.forEach((c, i) => applyCommand(next, c, i + 1));       // LineError: nothing changed yet
-      return this.bringTo(next);
+      return this.bringTo(next).then(() => {});
     });
   }
 
   /** Makes `rs` the whole configuration (SIGHUP reload of a rules file), all or nothing, durably. */
-  replace(rs: RuleSet): Promise<void> {
+  replace(rs: RuleSet): Promise<ReloadSummary> {
     return this.serial(() => this.bringTo(structuredClone(rs)));
   }
 
-  private async bringTo(next: RuleSet): Promise<void> {
+  private async bringTo(next: RuleSet): Promise<ReloadSummary> {
     const prev = this.current, t = this.timeouts();
-    try { applyDiff(this.engine, next); }
+    let sum: ReloadSummary;
+    try { sum = applyDiff(this.engine, next); }
     catch (e) { this.rollback(prev, t); throw new EngineRefusal((e as Error).message); }
     if (this.o.store) {
       try { await this.o.store.save(next); }
@@ -160,6 +161,7 @@ export class LiveTarget implements AdmTarget {
     }
     this.current = next;
     this.o.onApplied?.();
+    return sum;
   }
 
   zero(svc: Command["svc"] | null): Promise<void> {
