@@ -4,7 +4,8 @@
 // live director answers on is refused with a clear error. Wire (control/target.ts): one JSON line per
 // request `{"argv": [...], "stdin"?: "..."}`, one JSON line back `{"code", "stdout", "stderr"}`.
 // Requests from all clients run one at a time, in arrival order. Limits: message size (1 MiB), argv
-// entries, concurrent clients, idle time per connection. A malformed message is answered with an error
+// entries, concurrent clients, requests waiting per connection (64; then it is not read until
+// answers went out), idle time per connection. A malformed message is answered with an error
 // (code 2) and changes nothing; a client over a limit gets an error line and is disconnected; nothing a
 // client sends can stop the director. Node-only.
 import fs from "node:fs";
@@ -33,6 +34,8 @@ export class ControlError extends Error {
 export interface ControlStats { clients: number; requests: number; malformed: number; refusedClients: number; oversize: number; failures: number }
 
 const MAX_ARGS = 4096;
+/** Requests one connection may have waiting before the server stops reading from it. */
+const MAX_PENDING = 64;
 
 /** Parses and checks one request line; returns the request or the reason it is malformed. */
 export function parseRequest(line: string): ControlRequest | string {
@@ -73,7 +76,7 @@ export class ControlServer {
   readonly stats: ControlStats = { clients: 0, requests: 0, malformed: 0, refusedClients: 0, oversize: 0, failures: 0 };
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
   private ino = 0;
   private closed = false;
 
@@ -124,7 +127,7 @@ export class ControlServer {
     s.on("close", () => this.sockets.delete(s));
     s.setTimeout(this.o.idleMs ?? 30000, () => s.destroy());
     const max = this.o.maxMessage ?? 1 << 20;
-    let chunks: Buffer[] = [], size = 0;
+    let chunks: Buffer[] = [], size = 0, pending = 0;
     s.on("data", (d: Buffer) => {
       let from = 0;
       for (let nl = d.indexOf(10); nl >= 0; nl = d.indexOf(10, from)) {
@@ -133,7 +136,8 @@ export class ControlServer {
         chunks.push(part);
         const line = Buffer.concat(chunks).toString("utf8");
         chunks = []; size = 0; from = nl + 1;
-        this.request(s, line);
+        if (++pending >= MAX_PENDING) s.pause();             // a client that pipelines waits for answers
+        this.request(s, line).then(() => { if (--pending < MAX_PENDING / 2 && s.isPaused()) s.resume(); });
       }
       const rest = d.subarray(from);
       if (size + rest.length > max) return this.oversize(s, max);
@@ -148,15 +152,14 @@ export class ControlServer {
   }
 
   /** Queues one request line; answers in order, one change at a time across all clients. */
-  private request(s: net.Socket, line: string): void {
+  private request(s: net.Socket, line: string): Promise<void> {
     const req = parseRequest(line);
     if (typeof req === "string") {
       this.stats.malformed++;
-      this.queue = this.queue.then(() => this.send(s, { code: 2, stdout: "", stderr: `wvs: bad control message: ${req}\n` }));
-      return;
+      return this.enqueue(async () => this.send(s, { code: 2, stdout: "", stderr: `wvs: bad control message: ${req}\n` }));
     }
     this.stats.requests++;
-    this.queue = this.queue.then(async () => {
+    return this.enqueue(async () => {
       let r: ControlResponse;
       try { r = await this.o.run(req.argv, req.stdin ?? "", this.o.target); }
       catch (e) {
@@ -166,6 +169,12 @@ export class ControlServer {
       }
       this.send(s, r);
     });
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const p = this.queue.then(fn);
+    this.queue = p.catch(() => {});
+    return p.catch(() => {});
   }
 
   /** Stops listening, disconnects clients and removes the socket file if it is still ours. */

@@ -90,9 +90,18 @@ else {
     return p;
   };
 
-  test("kill -9 during a burst of changes: the restarted director has the last acknowledged configuration", async () => {
+  test.before(() => {
     spawnSync("ip", ["netns", "add", NS]);
     spawnSync("ip", ["-n", NS, "link", "set", "lo", "up"]);
+  });
+  test.after(async () => {
+    for (const p of procs) p.kill("SIGKILL");
+    await Promise.all(procs.map((p) => p.exit(10000).catch(() => null)));
+    spawnSync("ip", ["netns", "del", NS]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test("kill -9 during a burst of changes: the restarted director has the last acknowledged configuration", async () => {
     let s = 0x1234567;
     const rnd = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
     let acked: Model = new Map();
@@ -135,10 +144,20 @@ else {
       }
     } finally {
       for (const p of procs) p.kill("SIGKILL");
-      await Promise.all(procs.map((p) => p.exit(10000).catch(() => null)));
-      spawnSync("ip", ["netns", "del", NS]);
-      fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  test("a second director on a live control socket exits 1 with a clear error; the first keeps serving", async () => {
+    const d = start(seed);
+    const c = await waitSocket(sock, d);
+    try {
+      const second = new NsProc(NS, [process.execPath, WVS, "director", "--rules", seed, "--socket", sock, "--iface", "lo"], root);
+      procs.push(second);
+      assert.is(await second.exit(30000), 1);
+      assert.match(second.err, /another director is running on this control socket/);
+      assert.is((await c.send(["-S", "-n"])).code, 0, "the first director still answers");
+    } finally { c.close(); d.kill("SIGTERM"); await d.exit(10000); }
+    assert.not.ok(fs.existsSync(sock), "socket removed when the director stopped");
   });
 
   test.run();
