@@ -135,5 +135,27 @@ test("-Z zeroes the counters of one service and its dests, or everything", async
   } finally { await d.close(); }
 });
 
+test("conns(): persistence templates as the kernel lists them (§4.6), by state in status()", async () => {
+  const d = await Director.start({ engine: small, rules:
+    "-A -t 10.0.0.1:80 -s rr -p 300\n-a -t 10.0.0.1:80 -r 192.168.1.2:8080 -m\n-A -f 7 -s rr -p 60\n-a -f 7 -r 192.168.1.3:0 -m\n" });
+  try {
+    const syn = (dst: string, dport: number, mark = 0) => {
+      const f = buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src: "198.51.100.7", dst },
+        l4: { tcp: { sport: 40000, dport, flags: "S", seq: 1 } } } as never);
+      d.engine.push(f, d.engine.jiffies(1, 0), mark); d.engine.run();
+    };
+    syn("10.0.0.1", 80);
+    syn("10.0.0.9", 443, 7);
+    const conns = (await d.conns()).map((c) => `${c.proto} ${c.caddr}:${c.cport} ${c.vaddr}:${c.vport} ${c.daddr}:${c.dport} ${c.state}${c.template ? " T" : ""}`).sort();
+    assert.equal(conns, [
+      "IP 198.51.100.7:0 0.0.0.7:0 192.168.1.3:0 NONE T",            // fwmark template: <IPPROTO_IP, snet, 0, mark, 0>
+      "TCP 198.51.100.7:0 10.0.0.1:80 192.168.1.2:8080 NONE T",      // <proto, snet, 0, vaddr, vport> -> dest port
+      "TCP 198.51.100.7:40000 10.0.0.1:80 192.168.1.2:8080 SYN_RECV",
+      "TCP 198.51.100.7:40000 10.0.0.9:443 192.168.1.3:443 SYN_RECV", // persistent fwmark: the client's port kept
+    ]);
+    assert.equal((await d.status()).conns.byState, { "TCP/SYN_RECV": 2, "TEMPLATE/NONE": 2 });
+  } finally { await d.close(); }
+});
+
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test.run();
