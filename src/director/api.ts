@@ -161,8 +161,9 @@ export class Director {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.control?.close();                      // no new requests
+    await this.target.idle();                         // changes already accepted finish (and are saved)
     this.pump?.stop();
-    await this.control?.close();
     const m = this.metrics;
     if (m) await new Promise<void>((r) => { m.close(() => r()); m.closeAllConnections?.(); });
     this.logDrain.drain();

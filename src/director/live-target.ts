@@ -74,6 +74,9 @@ export class LiveTarget implements AdmTarget {
 
   async rules(): Promise<RuleSet> { return structuredClone(this.current); }
 
+  /** Resolves once every change queued so far has finished. */
+  idle(): Promise<void> { return this.chain.then(() => {}); }
+
   private timeouts() {
     const x = this.engine.x;
     return { tcp: x.getTimeout(0, A.TCP_ESTABLISHED) >>> 0, tcpfin: x.getTimeout(0, A.TCP_FIN_WAIT) >>> 0, udp: x.getTimeout(1, 0) >>> 0 };
@@ -157,7 +160,11 @@ export class LiveTarget implements AdmTarget {
     catch (e) { this.rollback(prev, t); throw new EngineRefusal((e as Error).message); }
     if (this.o.store) {
       try { await this.o.store.save(next); }
-      catch (e) { this.rollback(prev, t); throw new SaveError(`cannot save the configuration: ${(e as Error).message}`); }
+      catch (e) {
+        this.rollback(prev, t);
+        await this.o.store.save(prev).catch(() => {});   // in case the rename went through before the failure
+        throw new SaveError(`cannot save the configuration: ${(e as Error).message}`);
+      }
     }
     this.current = next;
     this.o.onApplied?.();
