@@ -23,6 +23,7 @@ import { WvsError } from "../director/wvs-error.ts";
 import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
 import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
+import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
@@ -40,6 +41,8 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const stateFile = args.values.get("state");
   if (!rulesFile && !stateFile) throw new UsageError("director needs --rules <file> or --state <file>");
   const statsEvery = intOption(args, "stats-every", 1, 86400);
+  const metrics = args.values.get("metrics");
+  if (metrics !== undefined && !parseListenAddr(metrics)) throw new UsageError(`--metrics ${metrics}: expected ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100`);
   const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
   const rules = rulesFile && !(stateFile && fs.existsSync(stateFile)) ? readRules(rulesFile) : undefined;
   const ifaces = args.multi.get("iface") ?? defaultIfaces();
@@ -50,7 +53,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   try {
     director = await Director.start({
       rules, state: stateFile, ifaces, sysctls, memory: systemSource,
-      socket: args.values.get("socket") ?? DEFAULT_SOCKET, metrics: args.values.get("metrics"),
+      socket: args.values.get("socket") ?? DEFAULT_SOCKET, metrics,
       onLog: (line) => process.stderr.write(line), log: say,
       beforeOpen: async (effective) => {
         const checks = await startupChecks(effective, ifaces, args.flags.has("take-forwarding"));
@@ -64,7 +67,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   }
   const { engine, estimator, defense } = director;
   const pump = director.pump!;
-  say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})${stateFile ? `, state ${stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${args.values.get("metrics")}` : ""}`);
+  say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})${stateFile ? `, state ${stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${metrics}` : ""}`);
 
   // a running director applies sysctl changes immediately: the file is watched, and SIGHUP re-reads it
   const sysctlFile = args.values.get("sysctl-file");
