@@ -1,6 +1,8 @@
 // The library entry (`import { ... } from "wvs"`): the engine and its Node loader, rules files and
 // ipvsadm formats, capture replay, sysctls, the estimator and defense timers, capture I/O, the packet
-// builder/decoder, and the live director. Browser code imports the browser-safe modules directly
+// builder/decoder, and the live director: `Director` is the embeddable director (director/api.ts:
+// typed changes, status, durable state, control socket, metrics), `PacketDirector` its AF_PACKET
+// pump. Browser code imports the browser-safe modules directly
 // (src/engine/engine.ts, src/replay/replay.ts, ...) instead, since this entry pulls in Node modules.
 export { Engine, EngineError, SCHEDULER_IDS, type EngineOptions, type ConnInfo } from "./engine/engine.ts";
 export { loadEngine, engineModule, ENGINE_WASM } from "./engine/load-node.ts";
@@ -20,5 +22,9 @@ export { PcapWriter } from "./io/pcap-writer.ts";
 export { buildFrame, buildIp } from "./wire/build.ts";
 export { decodeFrame } from "./wire/decode.ts";
 export { describe } from "./wire/describe.ts";
-export { Director } from "./director/director.ts";
+export { Director, type DirectorStartOptions, type ServiceKey, type ServiceConfig, type DestKey, type DestConfig } from "./director/api.ts";
+export { WvsError, type WvsErrorCode } from "./director/wvs-error.ts";
+export { Director as PacketDirector } from "./director/director.ts";
+export { formatMetrics } from "./director/metrics.ts";
+export type { AdmTarget, ConnStatus, DirectorStatus, ControlRequest, ControlResponse } from "./control/target.ts";
 export { AfPacketDevice } from "./io/afpacket.ts";

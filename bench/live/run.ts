@@ -223,7 +223,9 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
 async function withDirector<T>(rules: string, fn: () => Promise<T>, extra: string[] = []): Promise<{ result: T; stderr: string }> {
   const rf = path.join(tmp, "bench.rules");
   fs.writeFileSync(rules ? rf : rf, rules);
-  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding", ...extra], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  // one engine listens on a control socket of its own; workers take no socket
+  const control = extra.includes("--workers") ? [] : ["--socket", path.join(tmp, "wvs.sock")];
+  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding", ...control, ...extra], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
   directorPid = proc.pid;
   let err = "";

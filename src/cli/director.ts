@@ -1,28 +1,30 @@
-// `wvs director --rules FILE [--iface NAME]... [--sysctl-file F] [--sysctl N=V]... [--take-forwarding]
-// [--stats-every N] [--workers N]`: the live director (src/director/); --workers N > 1 runs one engine
-// per worker thread (director-workers.ts). Start-up checks are printed as warnings on
-// stderr; SIGUSR1 (or --stats-every) prints the `ipvsadm -L -n --stats` table on stdout, SIGHUP
-// re-reads the rules file and applies the difference (a bad file keeps the old configuration) and
-// re-reads the --sysctl-file, which is also watched so changes apply at once (director/sysctl-watch.ts);
-// SIGINT/SIGTERM close the sockets and print the final table. A missing addon or a socket that cannot
-// be opened is reported as such (exit 1).
+// `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
+// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--stats-every N] [--workers N]`: the live
+// director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
+// worker thread instead (director-workers.ts; rules file only, no control socket yet). The configuration comes from the --state file when it
+// exists, else from --rules (which then seeds the state file); every change made through the control
+// socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
+// Start-up checks are printed as warnings on stderr; SIGUSR1 (or --stats-every) prints the
+// `ipvsadm -L -n --stats` table on stdout, SIGHUP re-reads the rules file and makes it the
+// configuration (a bad file keeps the old one; with --state it is saved too) and re-reads the
+// --sysctl-file, which is also watched so changes apply at once (director/sysctl-watch.ts);
+// SIGINT/SIGTERM close the sockets and print the final table. A missing addon, a socket that cannot
+// be opened or a control socket another director holds is reported as such (exit 1).
 import fs from "node:fs";
 import { parseArgs, intOption, UsageError } from "./args.ts";
 import { SYSCTL_MULTI, SYSCTL_VALUES, sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
 import { SysctlSet } from "../control/sysctl.ts";
-import { parseRules, RulesError } from "../control/rules.ts";
+import { parseRules } from "../control/rules.ts";
+import { LineError } from "../control/errors.ts";
 import { formatList } from "../control/format-list.ts";
-import { loadEngine } from "../engine/load-node.ts";
-import { EngineError } from "../engine/engine.ts";
-import { AfPacketError } from "../io/afpacket.ts";
-import { LogDrain } from "../engine/log.ts";
-import { RateEstimator } from "../stats/estimator.ts";
-import { DefenseTimer } from "../defense/index.ts";
+import { socketPath } from "../control/socket-path.ts";
 import { systemSource } from "../defense/meminfo.ts";
-import { Director } from "../director/director.ts";
+import { Director } from "../director/api.ts";
+import { WvsError } from "../director/wvs-error.ts";
 import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
 import { startupChecks } from "../director/checks.ts";
-import { applyDiff, formatSummary } from "../director/reload.ts";
+import { formatSummary } from "../director/reload.ts";
+import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 import { directorWorkersCommand } from "./director-workers.ts";
 
@@ -35,40 +37,47 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
-  if (!rulesFile) throw new UsageError("director needs --rules <file>");
+  const stateFile = args.values.get("state");
+  if (!rulesFile && !stateFile) throw new UsageError("director needs --rules <file> or --state <file>");
   const statsEvery = intOption(args, "stats-every", 1, 86400);
+  const metrics = args.values.get("metrics");
+  if (metrics !== undefined && !parseListenAddr(metrics)) throw new UsageError(`--metrics ${metrics}: expected ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100`);
   const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
-  const rules = readRules(rulesFile);
+  const rules = rulesFile && !(stateFile && fs.existsSync(stateFile)) ? readRules(rulesFile) : undefined;
   const ifaces = args.multi.get("iface") ?? defaultIfaces();
   if (ifaces.length === 0) { say("no interface to attach to (no non-loopback interface is up); use --iface NAME"); return 1; }
   for (const i of ifaces) if (!ifaceInfo(i)) { say(`cannot open AF_PACKET socket on ${i}: no such interface`); return 1; }
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
-  if (workers > 1) return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
+  if (workers > 1) {
+    if (stateFile || metrics || args.values.has("socket"))
+      throw new UsageError("--workers N > 1 takes its configuration from --rules only: --state, --socket and --metrics need one engine (not supported with workers yet)");
+    if (!rulesFile || !rules) throw new UsageError("--workers N > 1 needs --rules <file>");
+    return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
+  }
 
-  const engine = await loadEngine();
-  sysctls.apply(engine);
-  const logDrain = new LogDrain(engine, (line) => process.stderr.write(line));
-  engine.applyRules(rules);
-  const defense = new DefenseTimer({ vars: sysctls.defense(), memory: systemSource });
-  const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
-
-  const checks = await startupChecks(rules, ifaces, args.flags.has("take-forwarding"));
-  for (const w of checks.warnings) say(`warning: ${w}`);
-  for (const n of checks.notes) say(`note: ${n}`);
-
-  const director = new Director({ engine, ifaces, defense, estimator, logDrain, log: say });
-  try { director.open(); }
-  catch (e) {
-    director.stop();
-    if (e instanceof AfPacketError) { process.stderr.write(`${e.message}\n`); return 1; }
+  let director: Director;
+  try {
+    director = await Director.start({
+      rules, state: stateFile, ifaces, sysctls, memory: systemSource,
+      socket: socketPath(args.values.get("socket"), process.env), metrics,
+      onLog: (line) => process.stderr.write(line), log: say,
+      beforeOpen: async (effective) => {
+        const checks = await startupChecks(effective, ifaces, args.flags.has("take-forwarding"));
+        for (const w of checks.warnings) say(`warning: ${w}`);
+        for (const n of checks.notes) say(`note: ${n}`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof WvsError) { process.stderr.write(`${e.message}\n`); return e.code === "EINVAL" || e.code === "ESTATE" ? 2 : 1; }
     throw e;
   }
-  director.start();
-  say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})`);
+  const { engine, estimator, defense } = director;
+  const pump = director.pump!;
+  say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})${stateFile ? `, state ${stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${metrics}` : ""}`);
 
   // a running director applies sysctl changes immediately: the file is watched, and SIGHUP re-reads it
   const sysctlFile = args.values.get("sysctl-file");
@@ -76,32 +85,30 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
   const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
-  const counters = () => JSON.stringify(director.counters);
+  const counters = () => JSON.stringify(pump.counters);
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
     const onUsr1 = () => { process.stdout.write(table()); say(`counters ${counters()}`); };
     const onHup = () => {
       if (sysctlFile) reloadSysctls(sysctlFile, sysctlAssigns, targets);
-      try {
-        const next = readRules(rulesFile);
-        const sum = applyDiff(engine, next);
-        director.refreshDests();
-        say(`reloaded ${rulesFile}: ${formatSummary(sum)}`);
-      } catch (e) {
-        if (e instanceof RulesError || e instanceof UsageError || e instanceof EngineError) say(`reload failed, keeping the old configuration: ${e.message}`);
-        else say(`reload failed: ${(e as Error).stack ?? e}`);
-      }
+      if (!rulesFile) return;
+      let next;
+      try { next = readRules(rulesFile); }
+      catch (e) { say(`reload failed, keeping the old configuration: ${(e as Error).message}`); return; }
+      director.target.replace(next).then(
+        (sum) => say(`reloaded ${rulesFile}: ${formatSummary(sum)}`),
+        (e) => say(`reload failed, keeping the old configuration: ${e instanceof LineError ? e.message : (e as Error).stack ?? e}`));
     };
     const onStop = (sig: string) => {
       process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
       process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
       if (statsTimer) clearInterval(statsTimer);
       unwatch?.();
-      director.stop();
-      logDrain.drain();
-      process.stdout.write(table());
-      say(`stopped (${sig}); counters ${counters()}; resolver ${JSON.stringify(director.resolver.stats)}`);
-      resolve(0);
+      director.close().finally(() => {
+        process.stdout.write(table());
+        say(`stopped (${sig}); counters ${counters()}; resolver ${JSON.stringify(pump.resolver.stats)}`);
+        resolve(0);
+      });
     };
     const onInt = () => onStop("SIGINT"), onTerm = () => onStop("SIGTERM");
     process.on("SIGUSR1", onUsr1); process.on("SIGHUP", onHup);

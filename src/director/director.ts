@@ -76,11 +76,17 @@ export class Director {
     this.refreshDests();
   }
 
-  /** Re-reads the dests' addresses (after a reload) and resolves them ahead of traffic (droute MACs). */
+  /**
+   * Re-reads the dests' addresses (after a change) and resolves them ahead of traffic (droute MACs).
+   * An address already known and already failing is not retried (nor reported) again here: traffic
+   * retries it through lookup(), so a burst of changes does not start a resolution per dest each time.
+   */
   refreshDests(): void {
+    const known = new Set(this.destAddr.values());
     this.destAddr.clear();
     for (const s of this.engine.applied) for (const d of s.dests) {
       this.destAddr.set(d.index, d.rule.addr);
+      if (known.has(d.rule.addr) && this.resolver.lastError(d.rule.addr)) continue;
       const di = d.index, fwd = d.rule.fwd;
       this.resolver.resolve(d.rule.addr).then((hop) => {
         if (!hop) { this.log(`real server ${d.rule.addr}: ${this.resolver.lastError(d.rule.addr) || "not resolved yet"}`); return; }

@@ -35,8 +35,9 @@ export function applyDiff(engine: Engine, next: RuleSet): ReloadSummary {
     engine.applied.splice(i, 1);
     sum.servicesDeleted++;
   }
+  const have = new Map(engine.applied.map((x) => [svcKey(x.rule), x]));
   for (const r of next.services) {
-    const a = engine.applied.find((x) => svcKey(x.rule) === svcKey(r));
+    const a = have.get(svcKey(r));
     if (!a) {
       const index = engine.addService(r);
       const dests = r.dests.map((d) => ({ rule: d, index: engine.addDest(index, d) }));
@@ -53,10 +54,11 @@ export function applyDiff(engine: Engine, next: RuleSet): ReloadSummary {
       sum.destsDeleted++;
       return false;
     });
+    const kept = new Map(a.dests.map((x) => [destKey(x.rule), x]));
     for (const d of r.dests) {
-      const have = a.dests.find((x) => destKey(x.rule) === destKey(d));
-      if (!have) { a.dests.push({ rule: d, index: engine.addDest(a.index, d) }); sum.destsAdded++; }
-      else { if (destChanged(have.rule, d)) { engine.editDest(have.index, d); sum.destsEdited++; } have.rule = d; }
+      const had = kept.get(destKey(d));
+      if (!had) { a.dests.push({ rule: d, index: engine.addDest(a.index, d) }); sum.destsAdded++; }
+      else { if (destChanged(had.rule, d)) { engine.editDest(had.index, d); sum.destsEdited++; } had.rule = d; }
     }
   }
   if (next.timeouts) {

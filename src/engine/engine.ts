@@ -378,6 +378,25 @@ export class Engine {
   /** Live conns (allocated records). */
   connCount(): number { return this.x.connCount() >>> 0; }
 
+  /** Indices of the allocated conn records, in table order (a scan of the in-use byte). */
+  connIndices(): number[] {
+    const out: number[] = [];
+    const cap = this.x.connCapacity() >>> 0, u8 = this.u8;
+    for (let i = 1, p = (this.x.connRecord(1) >>> 0) + A.C_USED; i <= cap; i++, p += A.CONN_SIZE) if (u8[p] & 1) out.push(i);
+    return out;
+  }
+
+  /**
+   * -Z (ipvs-control.md §4.15): zero the counters of service `si` and its dests, or with null of
+   * every service, every dest and the total. Reads after it count from zero, as with a new zero point.
+   */
+  zeroStats(si: number | null): void {
+    const z = (p: number) => this.u8.fill(0, p, p + A.STATS_SIZE);
+    const svcs = si === null ? this.serviceIndices() : [si];
+    for (const s of svcs) { z(this.x.svcStatsPtr(s) >>> 0); for (const d of this.destIndices(s)) z(this.x.destStatsPtr(d) >>> 0); }
+    if (si === null) z(this.x.totalStatsPtr() >>> 0);
+  }
+
   snapshot(): Snapshot {
     return { connTabSize: this.x.connCapacity() >>> 0, services: this.serviceIndices().map((i) => this.service(i)) };
   }

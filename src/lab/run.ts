@@ -38,7 +38,7 @@ export async function runLab(o: LabRunOptions): Promise<number> {
       ...lab.rs.map((_, i) => `-a -t ${lab.vip}:8080 -r ${lab.rsAddr(i)}:8080 -m -w ${weights[i] ?? 1}`)].join("\n") + "\n");
     log(`rules: ${fs.readFileSync(rules, "utf8").trim().split("\n").join(" | ")}`);
     const d = lab.spawn(lab.director, [process.execPath, path.join(o.root, "bin/wvs.mjs"), "director", "--rules", rules,
-      "--take-forwarding", "--stats-every", "1"], out);
+      "--take-forwarding", "--stats-every", "1", "--socket", path.join(tmp, "wvs.sock")], out);
     try { await d.waitFor(/running on .* with \d+ services/, "err", 20000); }
     catch (e) { log(`the director did not start: ${d.err.trim().split("\n").slice(-5).join(" / ")}`); throw e; }
     log(`director running in ${lab.director}; ${o.requests} HTTP requests from ${lab.client} to ${lab.vip}:8080 over ${o.seconds} s`);

@@ -134,9 +134,12 @@ export class RateEstimator {
     };
   }
 
-  /** -Z: zero every estimator present in `snap` and the total (rates 0, last = current counters). */
-  zero(snap: Snapshot, totals: Counters): void {
-    zeroEstimator(this.total, totals);
+  /**
+   * -Z: zero every estimator present in `snap` and the total (rates 0, last = current counters).
+   * `totals` null leaves the total alone (-Z of one service zeroes only it and its dests).
+   */
+  zero(snap: Snapshot, totals: Counters | null): void {
+    if (totals) zeroEstimator(this.total, totals);
     for (const s of snap.services) {
       const sk = serviceKey(s);
       const se = this.services.get(sk) ?? newEstState();

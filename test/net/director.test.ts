@@ -25,7 +25,7 @@ const requests = (n: number, udp = false) => lab.requests(n, { udp });
 const directReturn = (on: boolean) => lab.directReturn(on);
 
 function startDirector(rules: string, extra: string[] = []): NsProc {
-  return lab.spawn(NS.d, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", ...extra]);
+  return lab.spawn(NS.d, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
 }
 
 const { live, ready: isReady } = labSuite("wvs director live (selftest topology)", lab, tmp);

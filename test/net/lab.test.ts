@@ -32,7 +32,7 @@ function rulesFile(name: string, sched: string, fwd: string, weights = [1, 1, 1]
 }
 
 function startDirector(rules: string): NsProc {
-  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding"]);
+  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock")]);
 }
 
 async function stop(d: NsProc): Promise<void> {
