@@ -1,5 +1,5 @@
 // `wvs director --rules FILE [--iface NAME]... [--sysctl-file F] [--sysctl N=V]... [--take-forwarding]
-// [--stats-every N]`: the live director (src/director/). Start-up checks are printed as warnings on
+// [--no-vip-arp] [--stats-every N]`: the live director (src/director/). Start-up checks are printed as warnings on
 // stderr; SIGUSR1 (or --stats-every) prints the `ipvsadm -L -n --stats` table on stdout, SIGHUP
 // re-reads the rules file and applies the difference (a bad file keeps the old configuration) and
 // re-reads the --sysctl-file, which is also watched so changes apply at once (director/sysctl-watch.ts);
@@ -33,7 +33,7 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "stats-every", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp"], values: ["rules", "stats-every", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   if (!rulesFile) throw new UsageError("director needs --rules <file>");
@@ -51,11 +51,12 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const defense = new DefenseTimer({ vars: sysctls.defense(), memory: systemSource });
   const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
 
-  const checks = await startupChecks(rules, ifaces, args.flags.has("take-forwarding"));
+  const vipNeigh = !args.flags.has("no-vip-arp");
+  const checks = await startupChecks(rules, ifaces, args.flags.has("take-forwarding"), vipNeigh);
   for (const w of checks.warnings) say(`warning: ${w}`);
   for (const n of checks.notes) say(`note: ${n}`);
 
-  const director = new Director({ engine, ifaces, defense, estimator, logDrain, log: say });
+  const director = new Director({ engine, ifaces, defense, estimator, logDrain, log: say, vipNeigh });
   try { director.open(); }
   catch (e) {
     director.stop();
@@ -71,7 +72,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
   const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
-  const counters = () => JSON.stringify(director.counters);
+  const counters = () => `${JSON.stringify(director.counters)}; vip-neigh ${JSON.stringify(director.neigh.counters)}`;
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
     const onUsr1 = () => { process.stdout.write(table()); say(`counters ${counters()}`); };

@@ -14,7 +14,7 @@ commands:
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]
   adm ARGS            the ipvsadm-compatible command (same as wvsadm)
   sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
-  director --rules <file> [--iface NAME]... [--take-forwarding] [--stats-every N]
+  director --rules <file> [--iface NAME]... [--take-forwarding] [--no-vip-arp] [--stats-every N]
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
          replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)`;

@@ -4,9 +4,9 @@
 //  * with forwarding on it would route the client's VIP traffic (and NAT replies) a second time;
 //  * a local address equal to a VIP makes the kernel answer the client itself (RST / port unreachable);
 //  * GRO/LRO merge segments before the tap: the engine would see super-frames larger than the MTU.
-// The director does not answer ARP/ND for VIPs: clients (or their router) must reach a VIP through a
-// director address as next hop (`ip route add VIP via DIRECTOR_IP`), or have a static neighbour entry
-// VIP -> director MAC. Node-only.
+// The director answers ARP/ND for its VIPs itself (vip-neigh.ts); with --no-vip-arp it does not, and
+// clients (or their router) must reach a VIP through a director address as next hop (`ip route add
+// VIP via DIRECTOR_IP`), or have a static neighbour entry VIP -> director MAC. Node-only.
 import fs from "node:fs";
 import type { RuleSet } from "../control/model.ts";
 import { ipJson, run } from "./netinfo.ts";
@@ -61,11 +61,11 @@ export async function checkVips(rules: RuleSet, out: CheckResult): Promise<void>
   if (rules.services.some((s) => s.fwmark)) out.notes.push("fwmark services: frames taken from AF_PACKET carry mark 0, they never match");
 }
 
-export async function startupChecks(rules: RuleSet, ifaces: string[], takeForwarding: boolean): Promise<CheckResult> {
+export async function startupChecks(rules: RuleSet, ifaces: string[], takeForwarding: boolean, vipArp = true): Promise<CheckResult> {
   const out: CheckResult = { warnings: [], notes: [] };
   checkForwarding(takeForwarding, out);
   await checkOffloads(ifaces, out);
   await checkVips(rules, out);
-  out.notes.push("the director does not answer ARP/ND for VIPs: route each VIP via a director address, or add a static neighbour entry VIP -> director MAC on the clients' side");
+  if (!vipArp) out.notes.push("--no-vip-arp: the director does not answer ARP/ND for VIPs: route each VIP via a director address, or add a static neighbour entry VIP -> director MAC on the clients' side");
   return out;
 }

@@ -1,7 +1,9 @@
 // The live director: one AfPacketDevice per interface feeding the engine, TX verdicts sent out of the
 // interface the kernel's route names with L2 addresses rewritten (source = egress interface MAC,
 // destination = next hop MAC, nexthop.ts), PASS verdicts left to the kernel (the tap already let it
-// see them). Frames whose next hop is not known yet wait in a small queue per address and go out
+// see them) except ARP requests / Neighbour Solicitations for a VIP, which the director answers on the
+// interface they arrived on (vip-neigh.ts; announcements at start and after a reload; `vipNeigh:
+// false` turns both off). Frames whose next hop is not known yet wait in a small queue per address and go out
 // when it resolves; beyond the queue, or when resolution fails, they are dropped and counted.
 // Timers: engine clock every second (idle expiry), the defense timer every second, the estimator
 // every 2 s. Node-only.
@@ -13,6 +15,7 @@ import type { RateEstimator } from "../stats/estimator.ts";
 import type { LogDrain } from "../engine/log.ts";
 import { Resolver, type Hop } from "./nexthop.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
+import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
 
 export interface DirectorCounters {
   batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
@@ -28,6 +31,8 @@ export interface DirectorOptions {
   resolver?: Resolver;
   /** Frames kept per unresolved address (default 32) and in total (default 1024). */
   queuePerAddr?: number; queueTotal?: number;
+  /** Answer ARP/ND for the VIPs and announce them (default true). */
+  vipNeigh?: boolean;
   log?: (line: string) => void;
 }
 
@@ -44,6 +49,12 @@ export class Director {
   private timers: NodeJS.Timeout[] = [];
   private readonly log: (line: string) => void;
   private defenseSec = 0;
+  /** ARP/ND answers for the VIPs (counters in neigh.counters). */
+  readonly neigh = new VipNeighbours();
+  private readonly neighOn: boolean;
+  private readonly neighBuf = new Uint8Array(NEIGH_FRAME_MAX);
+  private readonly neighOff = new Uint32Array(1);
+  private readonly neighLen = new Uint32Array(1);
 
   constructor(private readonly o: DirectorOptions) {
     this.engine = o.engine;
@@ -51,6 +62,8 @@ export class Director {
     this.log = o.log ?? ((l) => process.stderr.write(`wvs director: ${l}\n`));
     this.resolver.on("resolved", (addr, hop) => this.flushPending(addr, hop));
     this.resolver.on("failed", (addr, why) => this.dropPending(addr, why));
+    this.neighOn = o.vipNeigh ?? true;
+    this.neigh.onConflict = (vip, mac) => this.log(`VIP ${vip} announced by another host (${mac}): address conflict`);
   }
 
   /** Opens every interface (throws AfPacketError on the first that cannot be opened). */
@@ -74,8 +87,13 @@ export class Director {
     this.refreshDests();
   }
 
-  /** Re-reads the dests' addresses (after a reload) and resolves them ahead of traffic (droute MACs). */
+  /** Re-reads the VIPs and the dests' addresses (after a reload): announces the VIPs on every
+   * interface and resolves the dests ahead of traffic (droute MACs). */
   refreshDests(): void {
+    if (this.neighOn) {
+      this.neigh.setVips(this.engine.applied.filter((s) => !s.rule.fwmark).map((s) => ({ af: s.rule.af, addr: s.rule.addr })));
+      this.announceVips();
+    }
     this.destAddr.clear();
     for (const s of this.engine.applied) for (const d of s.dests) {
       this.destAddr.set(d.index, d.rule.addr);
@@ -99,7 +117,7 @@ export class Director {
       const n = port.dev.receive(this.engine, hostJiffies());
       if (n === 0 && this.engine.batchCount === 0) break;
       this.counters.rxFrames += n;
-      this.runBatch();
+      this.runBatch(port);
       if (n === 0) break;
     }
   }
@@ -122,14 +140,19 @@ export class Director {
     try { const a = this.engine.dest(di).addr; this.destAddr.set(di, a); return a; } catch { return null; }
   }
 
-  private runBatch(): void {
+  private runBatch(from: Port): void {
     const e = this.engine;
     e.run();
     this.counters.batches++;
     const u8 = e.u8;
+    const neigh = this.neighOn && this.neigh.size > 0;
     for (let k = 0; k < e.lastCount; k++) {
       const kind = e.verdictWord(k) & 0xff;
-      if (kind !== A.VERDICT_TX) { if (kind === A.VERDICT_PASS) this.counters.passFrames++; else this.counters.dropFrames++; continue; }
+      if (kind !== A.VERDICT_TX) {
+        if (kind === A.VERDICT_PASS) { this.counters.passFrames++; if (neigh) this.answerNeigh(from, u8, e.inOffset(k), e.inLength(k)); }
+        else this.counters.dropFrames++;
+        continue;
+      }
       const addr = this.addrOf(k, e.outHint(k));
       if (!addr) { this.counters.unresolvedDrops++; continue; }
       const hop = this.resolver.lookup(addr);
@@ -145,6 +168,26 @@ export class Director {
       const sent = p.dev.sendFrames(u8, p.offs, p.lens, p.n);
       this.counters.txFrames += sent; this.counters.txFailed += p.n - sent;
       p.n = 0;
+    }
+  }
+
+  /** An ARP request / NS for a VIP gets its answer out of the interface it came from. */
+  private answerNeigh(port: Port, u8: Uint8Array, off: number, len: number): void {
+    const n = this.neigh.answer(u8, off, len, port.mac, this.neighBuf);
+    if (!n) return;
+    this.neighLen[0] = n;
+    const sent = port.dev.sendFrames(this.neighBuf, this.neighOff, this.neighLen, 1);
+    this.counters.txFailed += 1 - sent;
+  }
+
+  /** Gratuitous ARP / unsolicited NA for every VIP on every interface. */
+  announceVips(): void {
+    for (const [name, p] of this.ports) {
+      const frames = this.neigh.announcements(p.mac);
+      let sent = 0;
+      for (const f of frames) { this.neighLen[0] = f.length; sent += p.dev.sendFrames(f, this.neighOff, this.neighLen, 1); }
+      this.counters.txFailed += frames.length - sent;
+      if (frames.length && sent < frames.length) this.log(`${name}: ${frames.length - sent} of ${frames.length} VIP announcements not sent`);
     }
   }
 
