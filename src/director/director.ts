@@ -13,7 +13,9 @@ import { AfPacketDevice, hostJiffies, type AfPacketStats } from "../io/afpacket.
 import type { DefenseTimer } from "../defense/index.ts";
 import type { RateEstimator } from "../stats/estimator.ts";
 import type { LogDrain } from "../engine/log.ts";
-import { Resolver, type Hop } from "./nexthop.ts";
+import { Resolver, type Hop, type HopEntry } from "./nexthop.ts";
+import { AddrTable } from "./addr-table.ts";
+import { formatIp } from "../wire/addr.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
 import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
 
@@ -45,7 +47,9 @@ export class Director {
   readonly counters: DirectorCounters = { batches: 0, rxFrames: 0, txFrames: 0, passFrames: 0, dropFrames: 0, queued: 0, flushed: 0, unresolvedDrops: 0, noDeviceDrops: 0, txFailed: 0 };
   private readonly pending = new Map<string, Uint8Array[]>();
   private pendingTotal = 0;
-  private readonly destAddr = new Map<number, string>();
+  /** Next-hop entries by dest index (toward real servers) and by client address (NAT replies). */
+  private destEntry: (HopEntry | undefined)[] = [];
+  private readonly clientEntries = new AddrTable<HopEntry>(1 << 16);
   private timers: NodeJS.Timeout[] = [];
   private readonly log: (line: string) => void;
   private defenseSec = 0;
@@ -94,13 +98,13 @@ export class Director {
       this.neigh.setVips(this.engine.applied.filter((s) => !s.rule.fwmark).map((s) => ({ af: s.rule.af, addr: s.rule.addr })));
       this.announceVips();
     }
-    this.destAddr.clear();
+    this.destEntry = [];
     for (const s of this.engine.applied) for (const d of s.dests) {
-      this.destAddr.set(d.index, d.rule.addr);
+      this.destEntry[d.index] = this.resolver.entry(d.rule.addr);
       const di = d.index, fwd = d.rule.fwd;
       this.resolver.resolve(d.rule.addr).then((hop) => {
         if (!hop) { this.log(`real server ${d.rule.addr}: ${this.resolver.lastError(d.rule.addr) || "not resolved yet"}`); return; }
-        if (fwd === "droute" && this.destAddr.get(di) === d.rule.addr) this.engine.setDestMac(di, hop.mac);
+        if (fwd === "droute" && this.destEntry[di]?.addr === d.rule.addr) this.engine.setDestMac(di, hop.mac);
       });
     }
   }
@@ -122,22 +126,27 @@ export class Director {
     }
   }
 
-  private addrOf(k: number, hint: number): string | null {
-    if (hint) return this.destAddr.get(hint) ?? this.lookupDest(hint);
-    const u8 = this.engine.u8, o = this.engine.outOffset(k);
+  /** The next-hop entry of TX frame k: by dest index (toward a real server) or by the frame's IP
+   * destination (toward a client), both numeric; text is made only the first time an address is seen. */
+  private hopEntry(u8: Uint8Array, o: number, hint: number): HopEntry | null {
+    if (hint) return this.destEntry[hint] ?? this.destEntryMiss(hint);
     let l3 = o + 14, et = (u8[o + 12] << 8) | u8[o + 13];
     if (et === 0x8100 || et === 0x88a8) { et = (u8[o + 16] << 8) | u8[o + 17]; l3 += 4; }
-    if (et === 0x0800) return `${u8[l3 + 16]}.${u8[l3 + 17]}.${u8[l3 + 18]}.${u8[l3 + 19]}`;
-    if (et === 0x86dd) {
-      const w: string[] = [];
-      for (let i = 0; i < 16; i += 2) w.push(((u8[l3 + 24 + i] << 8) | u8[l3 + 25 + i]).toString(16));
-      return canon6(w.join(":"));
-    }
+    if (et === 0x0800) return this.clientEntries.get(4, u8, l3 + 16) ?? this.clientEntryMiss(4, u8, l3 + 16);
+    if (et === 0x86dd) return this.clientEntries.get(6, u8, l3 + 24) ?? this.clientEntryMiss(6, u8, l3 + 24);
     return null;
   }
 
-  private lookupDest(di: number): string | null {
-    try { const a = this.engine.dest(di).addr; this.destAddr.set(di, a); return a; } catch { return null; }
+  private clientEntryMiss(af: 4 | 6, u8: Uint8Array, at: number): HopEntry {
+    const e = this.resolver.entry(formatIp(af, u8, at));
+    this.clientEntries.set(af, u8, at, e);
+    return e;
+  }
+
+  private destEntryMiss(di: number): HopEntry | null {
+    let a: string;
+    try { a = this.engine.dest(di).addr; } catch { return null; }
+    return (this.destEntry[di] = this.resolver.entry(a));
   }
 
   private runBatch(from: Port): void {
@@ -145,7 +154,7 @@ export class Director {
     e.run();
     this.counters.batches++;
     const u8 = e.u8;
-    const neigh = this.neighOn && this.neigh.size > 0;
+    const neigh = this.neighOn && this.neigh.size > 0, now = Date.now();
     for (let k = 0; k < e.lastCount; k++) {
       const kind = e.verdictWord(k) & 0xff;
       if (kind !== A.VERDICT_TX) {
@@ -153,11 +162,11 @@ export class Director {
         else this.counters.dropFrames++;
         continue;
       }
-      const addr = this.addrOf(k, e.outHint(k));
-      if (!addr) { this.counters.unresolvedDrops++; continue; }
-      const hop = this.resolver.lookup(addr);
       const off = e.outOffset(k), len = e.outLength(k);
-      if (!hop) { this.enqueue(addr, u8.slice(off, off + len)); continue; }
+      const ent = this.hopEntry(u8, off, e.outHint(k));
+      if (!ent) { this.counters.unresolvedDrops++; continue; }
+      const hop = this.resolver.use(ent, now);
+      if (!hop) { this.enqueue(ent.addr, u8.slice(off, off + len)); continue; }
       const port = this.ports.get(hop.ifname);
       if (!port) { this.counters.noDeviceDrops++; continue; }
       u8.set(hop.dstMac, off); u8.set(port.mac, off + 6);
@@ -233,18 +242,4 @@ export class Director {
     for (const p of this.ports.values()) p.dev.close();
     this.resolver.close();
   }
-}
-
-/** Compressed IPv6 text (longest zero run as ::), matching `ip route get`'s keys closely enough to cache. */
-function canon6(full: string): string {
-  const w = full.split(":");
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== "0") { i++; continue; }
-    let j = i; while (j < 8 && w[j] === "0") j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return w.join(":");
-  return `${w.slice(0, best).join(":")}::${w.slice(best + bestLen).join(":")}`;
 }
