@@ -24,6 +24,11 @@
 // --repeat N (default 3, at most 10) runs N rounds, each on a fresh topology (a fresh conntrack table,
 // a fresh director), and reports every round and the medians. Namespaces
 // and children are removed at the end, also on failure or Ctrl-C. --json prints the result as JSON.
+// --ab REF (A/B in one run): every round also measures UDP through the director of git revision REF
+// (its tree extracted to a temporary folder, sharing this checkout's node_modules and build/, so REF
+// must not differ in assembly/ or native/), alternating which director goes first per round, and
+// reports this tree / REF. --cpu-prof DIR runs every director under `node --cpu-prof` writing its
+// profile to DIR (the figures then include the profiler's overhead).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -54,6 +59,23 @@ const ip = (...a: string[]) => sh(["ip", ...a]);
 const inNs = (ns: string, ...a: string[]) => sh(["ip", "netns", "exec", ns, ...a]);
 const sysctl = (ns: string, key: string, v: string | number) => inNs(ns, "sh", "-c", `echo ${v} > /proc/sys/${key.replaceAll(".", "/")}`);
 const nft = (ns: string, script: string) => { const f = path.join(tmp, `nft-${ns}.nft`); fs.writeFileSync(f, script); inNs(ns, "nft", "-f", f); };
+
+const abAt = process.argv.indexOf("--ab");
+const AB_REF = abAt > 0 ? process.argv[abAt + 1] : "";
+const profAt = process.argv.indexOf("--cpu-prof");
+const PROF = profAt > 0 ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.argv[profAt + 1])] : [];
+
+/** The REF tree for --ab: bin/wvs.mjs of its extracted sources, with this checkout's build. */
+function prepareAb(ref: string): string {
+  const diff = spawnSync("git", ["-C", root, "diff", "--quiet", ref, "--", "assembly", "native"], { encoding: "utf8" });
+  if (diff.status !== 0) throw new Error(`--ab ${ref}: ${diff.stderr.trim() || "its assembly/ or native/ differ from this tree (the build is shared)"}`);
+  const dir = path.join(tmp, "ab");
+  fs.mkdirSync(dir);
+  const tar = spawnSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${dir}"`], { encoding: "utf8" });
+  if (tar.status !== 0) throw new Error(`--ab ${ref}: git archive failed: ${tar.stderr}`);
+  for (const l of ["node_modules", "build"]) fs.symlinkSync(fs.realpathSync(path.join(root, l)), path.join(dir, l));
+  return path.join(dir, "bin/wvs.mjs");
+}
 
 function teardown(): void { for (const ns of Object.values(NS)) spawnSync("ip", ["netns", "del", ns], { timeout: 10000 }); }
 
@@ -218,10 +240,10 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
   return { busy, directorCpu, sent: b.sent, seconds: b.seconds, offeredPps: b.pps, arrived, forwarded, window, pps: window > 0 ? forwarded / window : 0, lost: b.sent - forwarded, sendErrors: b.errors, again: b.again };
 }
 
-async function withDirector<T>(rules: string, fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+async function withDirector<T>(rules: string, fn: () => Promise<T>, wvs = WVS): Promise<{ result: T; stderr: string }> {
   const rf = path.join(tmp, "bench.rules");
   fs.writeFileSync(rules ? rf : rf, rules);
-  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, ...PROF, wvs, "director", "--rules", rf, "--take-forwarding"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
   directorPid = proc.pid;
   let err = "";
@@ -268,10 +290,12 @@ const NFT_LB = `table ip wvsbench {
 interface Round {
   blast: BlastJson; tcpreplay: ReturnType<typeof tcpreplay>;
   wvsUdp: Forwarded; wvsSyn: Forwarded; nftUdp: Forwarded; nftSyn: Forwarded; directorCounters: unknown;
+  /** --ab: UDP through the REF director, and whether it ran first this round. */
+  refUdp?: Forwarded; refFirst?: boolean;
 }
 
 /** One round on a fresh topology (so the SYNs are new connections for the kernel's conntrack too). */
-async function round(udp: string, syn: string): Promise<Round> {
+async function round(udp: string, syn: string, abWvs: string, k: number): Promise<Round> {
   teardown();
   setup();
   startWatchers();
@@ -282,15 +306,19 @@ async function round(udp: string, syn: string): Promise<Round> {
     log("  blast vs tcpreplay (udp capture onto vc-d, director idle)...");
     const blast = blastIn(NS.c, "vc-d", udp, big);
     const tr = tcpreplay(udp, big);
+    const refFirst = k % 2 === 1;
+    const ref = async () => { log(`  wvs director of ${AB_REF}: udp...`); return (await withDirector(RULES, () => forwardRun("udp", udp, big), abWvs)).result; };
+    const refBefore = abWvs && refFirst ? await ref() : undefined;
     log("  wvs director: udp, then syn...");
     const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }));
+    const refUdp = abWvs ? refBefore ?? await ref() : undefined;
     const dc = /counters (\{.*?\})/.exec(w.stderr)?.[1];
     log("  nftables DNAT (numgen inc mod 2): udp, then syn...");
     sysctl(NS.d, "net.ipv4.ip_forward", 1);
     nft(NS.d, NFT_LB);
     const nftUdp = await forwardRun("udp", udp, big);
     const nftSyn = await forwardRun("syn", syn, 1);
-    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null };
+    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null, refUdp, refFirst: abWvs ? refFirst : undefined };
   } finally {
     killAll();
     watchers.length = 0;
@@ -307,8 +335,9 @@ async function main(): Promise<void> {
   const repeat = ri > 0 ? Math.max(1, Math.min(10, Number(process.argv[ri + 1]) || 1)) : 3;
   const started = new Date();
   const udp = udpCapture(), syn = synCapture();
+  const abWvs = AB_REF ? prepareAb(AB_REF) : "";
   const rounds: Round[] = [];
-  for (let k = 0; k < repeat; k++) { log(`round ${k + 1} of ${repeat}`); rounds.push(await round(udp, syn)); }
+  for (let k = 0; k < repeat; k++) { log(`round ${k + 1} of ${repeat}`); rounds.push(await round(udp, syn, abWvs, k)); }
   const pick = (fn: (r: Round) => number) => median(rounds.map(fn));
   const trOk = rounds.every((r) => typeof r.tcpreplay !== "string");
   const summary = {
@@ -319,6 +348,11 @@ async function main(): Promise<void> {
     blastPps: pick((r) => r.blast.pps),
     tcpreplayPps: trOk ? pick((r) => (r.tcpreplay as { pps: number }).pps) : null,
     blastVsTcpreplay: trOk ? pick((r) => r.blast.pps / (r.tcpreplay as { pps: number }).pps) : null,
+    ab: AB_REF ? {
+      ref: AB_REF, refUdpPps: pick((r) => r.refUdp!.pps), udpRatio: pick((r) => r.wvsUdp.pps / r.refUdp!.pps),
+      refUdpPerCpuS: pick((r) => r.refUdp!.forwarded / r.refUdp!.busy), perCpuRatio: pick((r) => (r.wvsUdp.forwarded / r.wvsUdp.busy) / (r.refUdp!.forwarded / r.refUdp!.busy)),
+      directorCpuPerMpkt: pick((r) => r.wvsUdp.directorCpu / r.wvsUdp.forwarded * 1e6), refDirectorCpuPerMpkt: pick((r) => r.refUdp!.directorCpu / r.refUdp!.forwarded * 1e6),
+    } : null,
   };
   const run = { date: started.toISOString(), wallSeconds: (Date.now() - started.getTime()) / 1000, machine: machine(), measureSeconds: MEASURE_S, repeat };
   if (json) { process.stdout.write(JSON.stringify({ run, summary, rounds }, null, 2) + "\n"); return; }
@@ -330,7 +364,8 @@ async function main(): Promise<void> {
     lines.push("", `round ${k + 1}:`, "",
       "| measurement | offered (wvs blast --topspeed) | arrived at r1+r2 (r1 / r2) | arrival window | forwarded packets/s | CPU busy in window, all cores | forwarded per busy CPU-second |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       row("wvs director, UDP (4096 flows)", r.wvsUdp), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
-      row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn), "",
+      row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn),
+      ...(r.refUdp ? [row(`wvs director of ${AB_REF}, UDP (4096 flows)${r.refFirst ? ", ran first" : ""}`, r.refUdp)] : []), "",
       `sender on vc-d (udp capture, ${MEASURE_S} s): wvs blast ${f(r.blast.pps)} packets/s (${f(r.blast.sent)} sent, EAGAIN ${r.blast.again}, errors ${r.blast.errors}); ` +
         (typeof tr === "string" ? tr : `tcpreplay ${f(tr.pps)} packets/s (${f(tr.sent)} sent in ${tr.seconds} s, failed ${tr.failed})`),
       `director counters: ${JSON.stringify(r.directorCounters)}`);
@@ -340,6 +375,8 @@ async function main(): Promise<void> {
     `per busy CPU-second wvs ${f(sm.wvsUdpPerCpuS)} / nftables ${f(sm.nftUdpPerCpuS)}; ` +
     `new TCP conns wvs ${f(sm.wvsSynPps)} / nftables ${f(sm.nftSynPps)} per s (ratio ${sm.synRatio.toFixed(3)}); ` +
     `sender wvs blast ${f(sm.blastPps)}${sm.tcpreplayPps !== null ? ` / tcpreplay ${f(sm.tcpreplayPps)} packets/s (ratio ${sm.blastVsTcpreplay!.toFixed(3)})` : " packets/s; tcpreplay not available"}`, "");
+  if (sm.ab) lines.push(`A/B against ${sm.ab.ref} (median of ${repeat}): UDP forwarded this tree ${f(sm.wvsUdpPps)} / ${sm.ab.ref} ${f(sm.ab.refUdpPps)} packets/s (median ratio ${sm.ab.udpRatio.toFixed(3)}); ` +
+    `per busy CPU-second ratio ${sm.ab.perCpuRatio.toFixed(3)}; director CPU-seconds per million forwarded ${sm.ab.directorCpuPerMpkt.toFixed(2)} / ${sm.ab.refDirectorCpuPerMpkt.toFixed(2)}`, "");
   process.stdout.write(lines.join("\n"));
 }
 

@@ -153,23 +153,27 @@ export class Director {
     const e = this.engine;
     e.run();
     this.counters.batches++;
-    const u8 = e.u8;
+    const u8 = e.u8, dv = e.view, n = e.lastCount;
     const neigh = this.neighOn && this.neigh.size > 0, now = Date.now();
-    for (let k = 0; k < e.lastCount; k++) {
-      const kind = e.verdictWord(k) & 0xff;
+    // per frame: descriptor words read straight from the view, the egress port looked up once per
+    // run of frames with the same hop, MACs written byte by byte (no TypedArray.set calls)
+    let lastHop: Hop | null = null, port: Port | undefined;
+    for (let k = 0, d = e.descBase; k < n; k++, d += A.DESC_SIZE) {
+      const kind = dv.getUint32(d + A.DESC_VERDICT, true) & 0xff;
       if (kind !== A.VERDICT_TX) {
         if (kind === A.VERDICT_PASS) { this.counters.passFrames++; if (neigh) this.answerNeigh(from, u8, e.inOffset(k), e.inLength(k)); }
         else this.counters.dropFrames++;
         continue;
       }
-      const off = e.outOffset(k), len = e.outLength(k);
-      const ent = this.hopEntry(u8, off, e.outHint(k));
+      const off = dv.getUint32(d + A.DESC_OUT_OFF, true), len = dv.getUint32(d + A.DESC_OUT_LEN, true);
+      const ent = this.hopEntry(u8, off, dv.getUint32(d + A.DESC_HINT, true));
       if (!ent) { this.counters.unresolvedDrops++; continue; }
       const hop = this.resolver.use(ent, now);
       if (!hop) { this.enqueue(ent.addr, u8.slice(off, off + len)); continue; }
-      const port = this.ports.get(hop.ifname);
+      if (hop !== lastHop) { lastHop = hop; port = this.ports.get(hop.ifname); }
       if (!port) { this.counters.noDeviceDrops++; continue; }
-      u8.set(hop.dstMac, off); u8.set(port.mac, off + 6);
+      const dst = hop.dstMac, src = port.mac;
+      for (let i = 0; i < 6; i++) { u8[off + i] = dst[i]; u8[off + 6 + i] = src[i]; }
       port.offs[port.n] = off; port.lens[port.n] = len; port.n++;
     }
     for (const p of this.ports.values()) {
