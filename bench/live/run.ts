@@ -25,9 +25,9 @@
 // a fresh director), and reports every round and the medians. Namespaces
 // and children are removed at the end, also on failure or Ctrl-C. --json prints the result as JSON.
 // --ab REF (A/B in one run): every round also measures UDP through the director of git revision REF
-// (its tree extracted to a temporary folder, sharing this checkout's node_modules and build/, so REF
-// must not differ in assembly/ or native/), alternating which director goes first per round, and
-// reports this tree / REF. --cpu-prof DIR runs every director under `node --cpu-prof` writing its
+// (its tree extracted to a temporary folder with this checkout's node_modules and engine.wasm, so REF
+// must not differ in assembly/; its native addon is built there when native/ differs), alternating
+// which director goes first per round, and reports this tree / REF. --cpu-prof DIR runs every director under `node --cpu-prof` writing its
 // profile to DIR (the figures then include the profiler's overhead).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -67,13 +67,24 @@ const PROF = profAt > 0 ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.
 
 /** The REF tree for --ab: bin/wvs.mjs of its extracted sources, with this checkout's build. */
 function prepareAb(ref: string): string {
-  const diff = spawnSync("git", ["-C", root, "diff", "--quiet", ref, "--", "assembly", "native"], { encoding: "utf8" });
-  if (diff.status !== 0) throw new Error(`--ab ${ref}: ${diff.stderr.trim() || "its assembly/ or native/ differ from this tree (the build is shared)"}`);
+  const differs = (what: string) => {
+    const r = spawnSync("git", ["-C", root, "diff", "--quiet", ref, "--", what], { encoding: "utf8" });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`--ab ${ref}: ${r.stderr.trim()}`);
+    return r.status === 1;
+  };
+  if (differs("assembly")) throw new Error(`--ab ${ref}: its assembly/ differs from this tree (the engine build is shared)`);
   const dir = path.join(tmp, "ab");
   fs.mkdirSync(dir);
   const tar = spawnSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${dir}"`], { encoding: "utf8" });
   if (tar.status !== 0) throw new Error(`--ab ${ref}: git archive failed: ${tar.stderr}`);
-  for (const l of ["node_modules", "build"]) fs.symlinkSync(fs.realpathSync(path.join(root, l)), path.join(dir, l));
+  fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), path.join(dir, "node_modules"));
+  if (!differs("native")) fs.symlinkSync(fs.realpathSync(path.join(root, "build")), path.join(dir, "build"));
+  else {
+    log(`building ${ref}'s native addon...`);
+    const b = spawnSync(process.execPath, [path.join(dir, "scripts/build-native.mjs")], { cwd: dir, encoding: "utf8", timeout: 300000 });
+    if (!fs.existsSync(path.join(dir, "build/Release/wvs.node"))) throw new Error(`--ab ${ref}: its native addon did not build: ${b.stdout}${b.stderr}`);
+    for (const f of fs.readdirSync(path.join(root, "build")).filter((n) => n.startsWith("engine."))) fs.copyFileSync(path.join(root, "build", f), path.join(dir, "build", f));
+  }
   return path.join(dir, "bin/wvs.mjs");
 }
 
