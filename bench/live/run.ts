@@ -62,6 +62,7 @@ const nft = (ns: string, script: string) => { const f = path.join(tmp, `nft-${ns
 
 const abAt = process.argv.indexOf("--ab");
 const AB_REF = abAt > 0 ? process.argv[abAt + 1] : "";
+const INGRESS_DROP = process.argv.includes("--ingress-drop");
 const profAt = process.argv.indexOf("--cpu-prof");
 const PROF = profAt > 0 ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.argv[profAt + 1])] : [];
 
@@ -317,6 +318,7 @@ async function round(udp: string, syn: string, abWvs: string, k: number): Promis
     log("  blast vs tcpreplay (udp capture onto vc-d, director idle)...");
     const blast = blastIn(NS.c, "vc-d", udp, big);
     const tr = tcpreplay(udp, big);
+    if (INGRESS_DROP) nft(NS.d, `table netdev wvsingress {\n  chain in { type filter hook ingress device "vd-c" priority 0; policy accept; ip daddr ${VIP} drop; }\n}\n`);
     const refFirst = k % 2 === 1;
     const ref = async () => { log(`  wvs director of ${AB_REF}: udp...`); return (await withDirector(RULES, () => forwardRun("udp", udp, big), abWvs)).result; };
     const refBefore = abWvs && refFirst ? await ref() : undefined;
@@ -324,6 +326,7 @@ async function round(udp: string, syn: string, abWvs: string, k: number): Promis
     const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }));
     const refUdp = abWvs ? refBefore ?? await ref() : undefined;
     const dc = /counters (\{.*?\})/.exec(w.stderr)?.[1];
+    if (INGRESS_DROP) inNs(NS.d, "nft", "delete", "table", "netdev", "wvsingress");
     log("  nftables DNAT (numgen inc mod 2): udp, then syn...");
     sysctl(NS.d, "net.ipv4.ip_forward", 1);
     nft(NS.d, NFT_LB);

@@ -2,11 +2,11 @@
 // interface the kernel's route names with L2 addresses rewritten (source = egress interface MAC,
 // destination = next hop MAC, nexthop.ts), PASS verdicts left to the kernel (the tap already let it
 // see them) except ARP requests / Neighbour Solicitations for a VIP, which the director answers on the
-// interface they arrived on (vip-neigh.ts; announcements at start and after a reload; `vipNeigh:
-// false` turns both off). Frames whose next hop is not known yet wait in a small queue per address and go out
-// when it resolves; beyond the queue, or when resolution fails, they are dropped and counted.
-// Timers: engine clock every second (idle expiry), the defense timer every second, the estimator
-// every 2 s. Node-only.
+// interface they arrived on (vip-neigh.ts; announcements at start, after a reload and on a link that
+// comes back; `vipNeigh: false` turns both off). Frames whose next hop is not known yet wait in a
+// small queue per address and go out when it resolves; beyond the queue, or when resolution fails,
+// they are dropped and counted. Timers: engine clock every second (idle expiry), the defense timer
+// every second, the estimator every 2 s. Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketStats } from "../io/afpacket.ts";
@@ -79,7 +79,13 @@ export class Director {
       this.ports.set(name, port);
       dev.on("readable", () => this.pump(port));
       dev.on("down", (code) => this.log(`${name}: link down (${code}), waiting for it to come back`));
-      dev.on("up", () => { this.log(`${name}: link up again`); const i = ifaceInfo(name); if (i) port.mac = macBytes(i.mac); this.resolver.flush(); });
+      dev.on("up", () => {
+        this.log(`${name}: link up again`);
+        const i = ifaceInfo(name);
+        if (i) port.mac = macBytes(i.mac);
+        this.resolver.flush();
+        if (this.neighOn) this.announceVips([name, port]);
+      });
       dev.on("reopenError", (e) => this.log(e.message));
     }
   }
@@ -193,9 +199,9 @@ export class Director {
     this.counters.txFailed += 1 - sent;
   }
 
-  /** Gratuitous ARP / unsolicited NA for every VIP on every interface. */
-  announceVips(): void {
-    for (const [name, p] of this.ports) {
+  /** Gratuitous ARP / unsolicited NA for every VIP on every interface (or only on `only`). */
+  announceVips(only?: [string, Port]): void {
+    for (const [name, p] of only ? [only] : this.ports) {
       const frames = this.neigh.announcements(p.mac);
       let sent = 0;
       for (const f of frames) { this.neighLen[0] = f.length; sent += p.dev.sendFrames(f, this.neighOff, this.neighLen, 1); }

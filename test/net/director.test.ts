@@ -114,7 +114,7 @@ live("UDP NAT: datagrams spread rr; a weight set to 0 by SIGHUP (quiescent) take
   } finally { d.kill("SIGKILL"); }
 });
 
-live("ARP: a gratuitous ARP at start updates the client's stale entry for the VIP; with only an on-link route the client's ARP request is answered with the director's MAC and HTTP flows; --no-vip-arp: no answer", async () => {
+live("ARP: a gratuitous ARP at start (and when a link comes back) updates the client's stale entry for the VIP; with only an on-link route the client's ARP request is answered with the director's MAC and HTTP flows; --no-vip-arp: no answer", async () => {
   assert.ok(isReady());
   directReturn(false);
   lab.vipRoute("onlink");
@@ -131,6 +131,13 @@ live("ARP: a gratuitous ARP at start updates the client's stale entry for the VI
     assert.equal(r.errors, [], d.err);
     assert.equal([count(r.bodies, "rs1"), count(r.bodies, "rs2")], [2, 2]);
     assert.is(neighMac(lab.client, VIP), dmac);
+    // the link goes down and comes back: the director announces the VIP on it again
+    spawnSync("ip", ["-n", lab.client, "neigh", "replace", VIP, "lladdr", "02:00:00:00:99:98", "dev", "br0", "nud", "stale"], { timeout: 10000 });
+    spawnSync("ip", ["-n", NS.d, "link", "set", "vd-c", "down"], { timeout: 10000 });
+    await d.waitFor(/vd-c: link down/, "err");
+    spawnSync("ip", ["-n", NS.d, "link", "set", "vd-c", "up"], { timeout: 10000 });
+    await d.waitFor(/vd-c: link up again/, "err");
+    assert.ok(await untilTrue(() => neighMac(lab.client, VIP) === dmac, 3000), `not announced after link up: ${neighMac(lab.client, VIP)}`);
     d.kill("SIGTERM");
     assert.is(await d.exit(), 0, d.err);
     const c = JSON.parse(/vip-neigh (\{.*?\})/.exec(d.err)![1]);
