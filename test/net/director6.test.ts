@@ -50,6 +50,7 @@ live("NAT over IPv6: kernel TCP (HTTP) and UDP to VIP6 spread rr over both real 
   const d = startDirector(rules("nat6.rules", [...v6svc("-m"), ...v6svc("-m", "-u", 9053)]));
   try {
     await d.waitFor(RUNNING, "err");
+    assert.not.match(d.err, /has no route in this namespace/, "the lab's blackhole route counts as a route");
     const r = await lab.requests(6, { vip: VIP6 });
     assert.equal(r.errors, [], d.err);
     assert.equal([countOf(r.bodies, "rs1"), countOf(r.bodies, "rs2")], [3, 3]);
@@ -127,6 +128,20 @@ live("IPv6-in-IPv6 (-i) captured on the real server: outer next header 41 to the
     assert.is(dport6, "8080"); assert.is(syn6, "1");
     await stop(d);
   } finally { d.kill("SIGKILL"); t.kill("SIGKILL"); }
+});
+
+live("start-up check: an IPv6 VIP without a route in the director's namespace is reported (ICMPv6 no-route would abort clients)", async () => {
+  assert.ok(isReady());
+  spawnSync("ip", ["-n", lab.director, "-6", "route", "del", "blackhole", `${VIP6}/128`], { timeout: 10000 });
+  const d = startDirector(rules("noroute.rules", v6svc("-m")));
+  try {
+    await d.waitFor(RUNNING, "err");
+    assert.match(d.err, new RegExp(`warning: IPv6 VIP ${VIP6} has no route in this namespace: .*ip -6 route add blackhole ${VIP6}/128`));
+    await stop(d);
+  } finally {
+    d.kill("SIGKILL");
+    spawnSync("ip", ["-n", lab.director, "-6", "route", "replace", "blackhole", `${VIP6}/128`], { timeout: 10000 });
+  }
 });
 
 const why = labUnavailable();
