@@ -67,7 +67,13 @@ export class Director {
     this.resolver.on("resolved", (addr, hop) => this.flushPending(addr, hop));
     this.resolver.on("failed", (addr, why) => this.dropPending(addr, why));
     this.neighOn = o.vipNeigh ?? true;
-    this.neigh.onConflict = (vip, mac) => this.log(`VIP ${vip} announced by another host (${mac}): address conflict`);
+    const conflictLogged = new Map<string, number>();   // one line per VIP and 10 s; all are counted
+    this.neigh.onConflict = (vip, mac) => {
+      const now = Date.now();
+      if (now - (conflictLogged.get(vip) ?? -Infinity) < 10000) return;
+      conflictLogged.set(vip, now);
+      this.log(`VIP ${vip} announced by another host (${mac}): address conflict (vip-neigh counters count every one)`);
+    };
   }
 
   /** Opens every interface (throws AfPacketError on the first that cannot be opened). */
