@@ -2,7 +2,7 @@
  * sendBatch(handle, u8, offsets: Uint32Array, lengths: Uint32Array, count) -> sent
  *
  * Sends frames u8[offsets[i] .. offsets[i] + lengths[i]) for i < count on the socket's interface with
- * sendmmsg(MSG_DONTWAIT), 256 per call, never blocking. Returns how many were handed to the kernel,
+ * sendmmsg(MSG_DONTWAIT) on its unpolled transmit socket (afpacket.c), 256 per call, never blocking. Returns how many were handed to the kernel,
  * in order: fewer than `count` means the socket's queue was full (EAGAIN/ENOBUFS; counted in
  * stats().txAgain) and the rest were not sent. Any other error throws (code = errno name, e.g.
  * ENETDOWN when the link went down, EMSGSIZE for a frame above the MTU) unless some frames of this
@@ -48,7 +48,7 @@ napi_value wvs_af_send_batch(napi_env env, napi_callback_info info) {
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
     }
-    int k = sendmmsg(s->fd, msgs, n, MSG_DONTWAIT);
+    int k = sendmmsg(s->tx_fd, msgs, n, MSG_DONTWAIT);
     if (k < 0) {
       int e = errno;
       if (e == EINTR) continue;

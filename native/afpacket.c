@@ -9,7 +9,9 @@
  *       PACKET_RX_RING -> mmap -> bind(ETH_P_ALL, ifindex) -> SO_ERROR check (a down link is ENETDOWN)
  *       -> PACKET_FANOUT (needs a bound socket; with ignoreOutgoing also PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
  *       since a group's hook replaces the socket's) -> PACKET_FANOUT_DATA (fanoutProgram)
- *       -> PACKET_ADD_MEMBERSHIP(PROMISC).
+ *       -> PACKET_ADD_MEMBERSHIP(PROMISC). Transmission uses a second socket bound to the interface
+ *       with protocol 0 (it receives nothing and is not polled; QDISC_BYPASS applies to it): a sent
+ *       frame's skb, freed, then wakes no epoll waiter.
  *   rxInto(handle, u8, layout, desc) -> count           (afpacket-rx.c)
  *   sendBatch(handle, u8, offsets, lengths, count) -> sent   (afpacket-tx.c)
  *   poll(handle, callback) / stopPoll(handle)          (afpacket-poll.c)
@@ -185,6 +187,7 @@ static int fanout_mode(napi_env env, napi_value opts, uint32_t *mode) {
 static void close_resources(wvs_sock *s) {
   if (s->ring) { munmap(s->ring, s->ring_len); s->ring = NULL; }
   if (s->fd >= 0) { close(s->fd); s->fd = -1; }
+  if (s->tx_fd >= 0) { close(s->tx_fd); s->tx_fd = -1; }
 }
 
 /* libuv may still reference the fd until the poll handle is closed, so the fd (whose number a new
@@ -224,6 +227,7 @@ static int fail(napi_env env, wvs_sock *s, int err, const char *call) {
   if (err) wvs_throw_errno(env, err, call, s->ifname); /* 0: an exception is already pending */
   if (s->ring) munmap(s->ring, s->ring_len);
   if (s->fd >= 0) close(s->fd);
+  if (s->tx_fd >= 0) close(s->tx_fd);
   free(s);
   return -1;
 }
@@ -238,6 +242,7 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   wvs_sock *s = calloc(1, sizeof *s);
   if (!s) return wvs_throw_errno(env, ENOMEM, "openSocket", "");
   s->fd = -1;
+  s->tx_fd = -1;
   if (ifname_arg(env, argv[0], s->ifname) < 0) { free(s); return NULL; }
 
   uint32_t block_size, block_nr, frame_size, retire_ms, group = 0, mode = 0;
@@ -275,7 +280,8 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
     v = 1;
     if (setsockopt(s->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof v) < 0) { fail(env, s, errno, "setsockopt(PACKET_IGNORE_OUTGOING)"); return NULL; }
   }
-  if (bool_prop(env, opts, "qdiscBypass", 0)) {
+  int bypass = bool_prop(env, opts, "qdiscBypass", 0);
+  if (bypass) {
     v = 1;
     if (setsockopt(s->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &v, sizeof v) < 0) { fail(env, s, errno, "setsockopt(PACKET_QDISC_BYPASS)"); return NULL; }
   }
@@ -305,6 +311,12 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   int soerr = 0;
   socklen_t sl = sizeof soerr;
   if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr) { fail(env, s, soerr, "bind (link state)"); return NULL; }
+  s->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (s->tx_fd < 0) { fail(env, s, errno, "socket(AF_PACKET, transmit)"); return NULL; }
+  v = 1;
+  if (bypass && setsockopt(s->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &v, sizeof v) < 0) { fail(env, s, errno, "setsockopt(PACKET_QDISC_BYPASS, transmit)"); return NULL; }
+  sll.sll_protocol = 0;   /* no protocol: nothing is delivered to this socket */
+  if (bind(s->tx_fd, (struct sockaddr *)&sll, sizeof sll) < 0) { fail(env, s, errno, "bind (transmit)"); return NULL; }
   if (has_group) {
     uint32_t arg = (mode & 0xffff) << 16 | group;
     if (bool_prop(env, opts, "fanoutDefrag", 0)) arg |= (uint32_t)PACKET_FANOUT_FLAG_DEFRAG << 16;

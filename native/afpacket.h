@@ -20,7 +20,10 @@
 #define WVS_RX_CSUM_VALID    0x10u /* the kernel says the checksum was verified (TP_STATUS_CSUM_VALID) */
 
 typedef struct wvs_sock {
-  int fd;
+  int fd;                 /* the receive socket (ring, polled) */
+  int tx_fd;              /* the transmit socket: bound to the same interface with protocol 0, so it
+                             receives nothing and is never polled; freeing a sent skb then wakes no
+                             epoll waiter (sock_wfree -> sk_write_space), which the polled fd would */
   int ifindex;
   char ifname[IF_NAMESIZE];
   uint8_t *ring;          /* mmap'ed TPACKET_V3 ring */

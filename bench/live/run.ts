@@ -26,6 +26,11 @@
 // --repeat N (default 3, at most 10) runs N rounds, each on a fresh topology (a fresh conntrack table,
 // a fresh director), and reports every round and the medians. Namespaces
 // and children are removed at the end, also on failure or Ctrl-C. --json prints the result as JSON.
+// --ab REF (A/B in one run): every round also measures UDP through the director of git revision REF
+// (its tree extracted to a temporary folder with this checkout's node_modules and engine.wasm, so REF
+// must not differ in assembly/; its native addon is built there when native/ differs), alternating
+// which director goes first per round, and reports this tree / REF. --cpu-prof DIR runs every director under `node --cpu-prof` writing its
+// profile to DIR (the figures then include the profiler's overhead).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -56,6 +61,35 @@ const ip = (...a: string[]) => sh(["ip", ...a]);
 const inNs = (ns: string, ...a: string[]) => sh(["ip", "netns", "exec", ns, ...a]);
 const sysctl = (ns: string, key: string, v: string | number) => inNs(ns, "sh", "-c", `echo ${v} > /proc/sys/${key.replaceAll(".", "/")}`);
 const nft = (ns: string, script: string) => { const f = path.join(tmp, `nft-${ns}.nft`); fs.writeFileSync(f, script); inNs(ns, "nft", "-f", f); };
+
+const abAt = process.argv.indexOf("--ab");
+const AB_REF = abAt > 0 ? process.argv[abAt + 1] : "";
+const INGRESS_DROP = process.argv.includes("--ingress-drop");
+const profAt = process.argv.indexOf("--cpu-prof");
+const PROF = profAt > 0 ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.argv[profAt + 1])] : [];
+
+/** The REF tree for --ab: bin/wvs.mjs of its extracted sources, with this checkout's build. */
+function prepareAb(ref: string): string {
+  const differs = (what: string) => {
+    const r = spawnSync("git", ["-C", root, "diff", "--quiet", ref, "--", what], { encoding: "utf8" });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`--ab ${ref}: ${r.stderr.trim()}`);
+    return r.status === 1;
+  };
+  if (differs("assembly")) throw new Error(`--ab ${ref}: its assembly/ differs from this tree (the engine build is shared)`);
+  const dir = path.join(tmp, "ab");
+  fs.mkdirSync(dir);
+  const tar = spawnSync("sh", ["-c", `git -C "${root}" archive "${ref}" | tar -x -C "${dir}"`], { encoding: "utf8" });
+  if (tar.status !== 0) throw new Error(`--ab ${ref}: git archive failed: ${tar.stderr}`);
+  fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), path.join(dir, "node_modules"));
+  if (!differs("native")) fs.symlinkSync(fs.realpathSync(path.join(root, "build")), path.join(dir, "build"));
+  else {
+    log(`building ${ref}'s native addon...`);
+    const b = spawnSync(process.execPath, [path.join(dir, "scripts/build-native.mjs")], { cwd: dir, encoding: "utf8", timeout: 300000 });
+    if (!fs.existsSync(path.join(dir, "build/Release/wvs.node"))) throw new Error(`--ab ${ref}: its native addon did not build: ${b.stdout}${b.stderr}`);
+    for (const f of fs.readdirSync(path.join(root, "build")).filter((n) => n.startsWith("engine."))) fs.copyFileSync(path.join(root, "build", f), path.join(dir, "build", f));
+  }
+  return path.join(dir, "bin/wvs.mjs");
+}
 
 function teardown(): void { for (const ns of Object.values(NS)) spawnSync("ip", ["netns", "del", ns], { timeout: 10000 }); }
 
@@ -220,12 +254,13 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
   return { busy, directorCpu, sent: b.sent, seconds: b.seconds, offeredPps: b.pps, arrived, forwarded, window, pps: window > 0 ? forwarded / window : 0, lost: b.sent - forwarded, sendErrors: b.errors, again: b.again };
 }
 
-async function withDirector<T>(rules: string, fn: () => Promise<T>, extra: string[] = []): Promise<{ result: T; stderr: string }> {
+async function withDirector<T>(rules: string, fn: () => Promise<T>, extra: string[] = [], wvs = WVS): Promise<{ result: T; stderr: string }> {
   const rf = path.join(tmp, "bench.rules");
   fs.writeFileSync(rules ? rf : rf, rules);
-  // one engine listens on a control socket of its own; workers take no socket
-  const control = extra.includes("--workers") ? [] : ["--socket", path.join(tmp, "wvs.sock")];
-  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", rf, "--take-forwarding", ...control, ...extra], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  // one engine listens on a control socket of its own (a REF build of --ab may not know --socket: none);
+  // workers take no socket
+  const control = extra.includes("--workers") || wvs !== WVS ? [] : ["--socket", path.join(tmp, "wvs.sock")];
+  const proc = spawn("ip", ["netns", "exec", NS.d, process.execPath, ...PROF, wvs, "director", "--rules", rf, "--take-forwarding", ...control, ...extra], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   children.add(proc);
   directorPid = proc.pid;
   let err = "";
@@ -273,10 +308,12 @@ interface Round {
   blast: BlastJson; tcpreplay: ReturnType<typeof tcpreplay>;
   wvsUdp: Forwarded; wvsSyn: Forwarded; nftUdp: Forwarded; nftSyn: Forwarded; directorCounters: unknown;
   wvsUdp2w: Forwarded; workerLines: string[];
+  /** --ab: UDP through the REF director, and whether it ran first this round. */
+  refUdp?: Forwarded; refFirst?: boolean;
 }
 
 /** One round on a fresh topology (so the SYNs are new connections for the kernel's conntrack too). */
-async function round(udp: string, syn: string): Promise<Round> {
+async function round(udp: string, syn: string, abWvs: string, k: number): Promise<Round> {
   teardown();
   setup();
   startWatchers();
@@ -287,18 +324,24 @@ async function round(udp: string, syn: string): Promise<Round> {
     log("  blast vs tcpreplay (udp capture onto vc-d, director idle)...");
     const blast = blastIn(NS.c, "vc-d", udp, big);
     const tr = tcpreplay(udp, big);
+    if (INGRESS_DROP) nft(NS.d, `table netdev wvsingress {\n  chain in { type filter hook ingress device "vd-c" priority 0; policy accept; ip daddr ${VIP} drop; }\n}\n`);
+    const refFirst = k % 2 === 1;
+    const ref = async () => { log(`  wvs director of ${AB_REF}: udp...`); return (await withDirector(RULES, () => forwardRun("udp", udp, big), [], abWvs)).result; };
+    const refBefore = abWvs && refFirst ? await ref() : undefined;
     log("  wvs director: udp, then syn...");
     const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }));
+    const refUdp = abWvs ? refBefore ?? await ref() : undefined;
     const dc = /counters (\{.*?\})/.exec(w.stderr)?.[1];
     log("  wvs director --workers 2: udp...");
     const w2 = await withDirector(RULES, () => forwardRun("udp", udp, big), ["--workers", "2"]);
     const workerLines = [...w2.stderr.matchAll(/worker \d \{.*\}/g)].map((m) => m[0]);
+    if (INGRESS_DROP) inNs(NS.d, "nft", "delete", "table", "netdev", "wvsingress");
     log("  nftables DNAT (numgen inc mod 2): udp, then syn...");
     sysctl(NS.d, "net.ipv4.ip_forward", 1);
     nft(NS.d, NFT_LB);
     const nftUdp = await forwardRun("udp", udp, big);
     const nftSyn = await forwardRun("syn", syn, 1);
-    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null, wvsUdp2w: w2.result, workerLines };
+    return { blast, tcpreplay: tr, wvsUdp: w.result.udp, wvsSyn: w.result.syn, nftUdp, nftSyn, directorCounters: dc ? JSON.parse(dc) : null, wvsUdp2w: w2.result, workerLines, refUdp, refFirst: abWvs ? refFirst : undefined };
   } finally {
     killAll();
     watchers.length = 0;
@@ -315,8 +358,9 @@ async function main(): Promise<void> {
   const repeat = ri > 0 ? Math.max(1, Math.min(10, Number(process.argv[ri + 1]) || 1)) : 3;
   const started = new Date();
   const udp = udpCapture(), syn = synCapture();
+  const abWvs = AB_REF ? prepareAb(AB_REF) : "";
   const rounds: Round[] = [];
-  for (let k = 0; k < repeat; k++) { log(`round ${k + 1} of ${repeat}`); rounds.push(await round(udp, syn)); }
+  for (let k = 0; k < repeat; k++) { log(`round ${k + 1} of ${repeat}`); rounds.push(await round(udp, syn, abWvs, k)); }
   const pick = (fn: (r: Round) => number) => median(rounds.map(fn));
   const trOk = rounds.every((r) => typeof r.tcpreplay !== "string");
   const summary = {
@@ -329,6 +373,11 @@ async function main(): Promise<void> {
     blastPps: pick((r) => r.blast.pps),
     tcpreplayPps: trOk ? pick((r) => (r.tcpreplay as { pps: number }).pps) : null,
     blastVsTcpreplay: trOk ? pick((r) => r.blast.pps / (r.tcpreplay as { pps: number }).pps) : null,
+    ab: AB_REF ? {
+      ref: AB_REF, refUdpPps: pick((r) => r.refUdp!.pps), udpRatio: pick((r) => r.wvsUdp.pps / r.refUdp!.pps),
+      refUdpPerCpuS: pick((r) => r.refUdp!.forwarded / r.refUdp!.busy), perCpuRatio: pick((r) => (r.wvsUdp.forwarded / r.wvsUdp.busy) / (r.refUdp!.forwarded / r.refUdp!.busy)),
+      directorCpuPerMpkt: pick((r) => r.wvsUdp.directorCpu / r.wvsUdp.forwarded * 1e6), refDirectorCpuPerMpkt: pick((r) => r.refUdp!.directorCpu / r.refUdp!.forwarded * 1e6),
+    } : null,
   };
   const run = { date: started.toISOString(), wallSeconds: (Date.now() - started.getTime()) / 1000, machine: machine(), measureSeconds: MEASURE_S, repeat };
   if (json) { process.stdout.write(JSON.stringify({ run, summary, rounds }, null, 2) + "\n"); return; }
@@ -340,7 +389,8 @@ async function main(): Promise<void> {
     lines.push("", `round ${k + 1}:`, "",
       "| measurement | offered (wvs blast --topspeed) | arrived at r1+r2 (r1 / r2) | arrival window | forwarded packets/s | CPU busy in window, all cores | forwarded per busy CPU-second |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       row("wvs director, UDP (4096 flows)", r.wvsUdp), row("wvs director --workers 2, UDP (4096 flows)", r.wvsUdp2w), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
-      row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn), "",
+      row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn),
+      ...(r.refUdp ? [row(`wvs director of ${AB_REF}, UDP (4096 flows)${r.refFirst ? ", ran first" : ""}`, r.refUdp)] : []), "",
       `sender on vc-d (udp capture, ${MEASURE_S} s): wvs blast ${f(r.blast.pps)} packets/s (${f(r.blast.sent)} sent, EAGAIN ${r.blast.again}, errors ${r.blast.errors}); ` +
         (typeof tr === "string" ? tr : `tcpreplay ${f(tr.pps)} packets/s (${f(tr.sent)} sent in ${tr.seconds} s, failed ${tr.failed})`),
       `director counters: ${JSON.stringify(r.directorCounters)}`, ...r.workerLines.map((l) => `--workers 2: ${l}`));
@@ -351,6 +401,8 @@ async function main(): Promise<void> {
     `per busy CPU-second wvs ${f(sm.wvsUdpPerCpuS)} / nftables ${f(sm.nftUdpPerCpuS)}; ` +
     `new TCP conns wvs ${f(sm.wvsSynPps)} / nftables ${f(sm.nftSynPps)} per s (ratio ${sm.synRatio.toFixed(3)}); ` +
     `sender wvs blast ${f(sm.blastPps)}${sm.tcpreplayPps !== null ? ` / tcpreplay ${f(sm.tcpreplayPps)} packets/s (ratio ${sm.blastVsTcpreplay!.toFixed(3)})` : " packets/s; tcpreplay not available"}`, "");
+  if (sm.ab) lines.push(`A/B against ${sm.ab.ref} (median of ${repeat}): UDP forwarded this tree ${f(sm.wvsUdpPps)} / ${sm.ab.ref} ${f(sm.ab.refUdpPps)} packets/s (median ratio ${sm.ab.udpRatio.toFixed(3)}); ` +
+    `per busy CPU-second ratio ${sm.ab.perCpuRatio.toFixed(3)}; director CPU-seconds per million forwarded ${sm.ab.directorCpuPerMpkt.toFixed(2)} / ${sm.ab.refDirectorCpuPerMpkt.toFixed(2)}`, "");
   process.stdout.write(lines.join("\n"));
 }
 

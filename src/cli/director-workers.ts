@@ -40,7 +40,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const { args, rulesFile } = o;
   const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
   const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
-  const checks = await startupChecks(o.rules, o.ifaces, args.flags.has("take-forwarding"));
+  const checks = await startupChecks(o.rules, o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp"));
   for (const w of checks.warnings) say(`warning: ${w}`);
   for (const n of checks.notes) say(`note: ${n}`);
   const cpus = os.availableParallelism();
@@ -51,7 +51,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   try {
     pool = await WorkerPool.start({
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, sysctlFile: args.values.get("sysctl-file"),
-      sysctlAssigns: args.multi.get("sysctl") ?? [], log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
+      sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"), log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
     });
   } catch (e) {
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }

@@ -1,7 +1,8 @@
 // `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
-// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--stats-every N] [--workers N]`: the live
+// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
-// worker thread instead (director-workers.ts; rules file only, no control socket yet). The configuration comes from the --state file when it
+// worker thread instead (director-workers.ts; rules file only, no control socket yet). The director answers ARP/ND for its VIPs
+// unless --no-vip-arp (director/vip-neigh.ts). The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
 // Start-up checks are printed as warnings on stderr; SIGUSR1 (or --stats-every) prints the
@@ -37,7 +38,7 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   const stateFile = args.values.get("state");
@@ -59,14 +60,15 @@ export async function directorCommand(argv: string[]): Promise<number> {
     return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
   }
 
+  const vipNeigh = !args.flags.has("no-vip-arp");
   let director: Director;
   try {
     director = await Director.start({
-      rules, state: stateFile, ifaces, sysctls, memory: systemSource,
+      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh,
       socket: socketPath(args.values.get("socket"), process.env), metrics,
       onLog: (line) => process.stderr.write(line), log: say,
       beforeOpen: async (effective) => {
-        const checks = await startupChecks(effective, ifaces, args.flags.has("take-forwarding"));
+        const checks = await startupChecks(effective, ifaces, args.flags.has("take-forwarding"), vipNeigh);
         for (const w of checks.warnings) say(`warning: ${w}`);
         for (const n of checks.notes) say(`note: ${n}`);
       },
@@ -85,7 +87,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
   const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
-  const counters = () => JSON.stringify(pump.counters);
+  const counters = () => `${JSON.stringify(pump.counters)}; vip-neigh ${JSON.stringify(pump.neigh.counters)}`;
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
     const onUsr1 = () => { process.stdout.write(table()); say(`counters ${counters()}`); };

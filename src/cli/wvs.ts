@@ -16,7 +16,7 @@ commands:
   proc ip_vs|ip_vs_conn|ip_vs_stats [--rules F | --socket PATH]   the kernel's /proc/net views
   sysctl [-n] [-q] [--sysctl-file F] (-a | KEY... | -w KEY=VALUE...)   the net.ipv4.vs sysctls
   director (--rules <file> | --state <file>) [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
-         [--take-forwarding] [--stats-every N] [--sysctl NAME=VALUE]... [--sysctl-file <file>]
+         [--take-forwarding] [--no-vip-arp] [--stats-every N] [--sysctl NAME=VALUE]... [--sysctl-file <file>]
          [--workers N]   the live director (AF_PACKET, root); N > 1: engines in worker threads (fanout by client)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
          replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)`;

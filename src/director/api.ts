@@ -48,6 +48,8 @@ export interface DirectorStartOptions {
   engine?: EngineOptions;
   /** System memory source for the defense timer (default: only the conn pool counts). */
   memory?: MemorySource;
+  /** Answer ARP/ND for the VIPs and announce them (default true; vip-neigh.ts). */
+  vipNeigh?: boolean;
   /** Runs with the effective configuration before the interfaces are opened (start-up checks). */
   beforeOpen?: (rules: RuleSet) => Promise<void> | void;
   /** The wvsadm runner behind the socket (default control-run.ts). */
@@ -104,7 +106,7 @@ export class Director {
     const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
     await o.beforeOpen?.(rules);
     const ifaces = o.ifaces ?? [];
-    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log }) : null;
+    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh }) : null;
     const target = new LiveTarget({ engine, rules, estimator, defense, sysctls, store, name: "running director", onApplied: () => pump?.refreshDests() });
     const d = new Director(engine, target, sysctls, estimator, defense, pump, drain);
     try {

@@ -3,10 +3,12 @@
 // namespace). AF_PACKET only taps: the kernel also receives every frame, so
 //  * with forwarding on it would route the client's VIP traffic (and NAT replies) a second time;
 //  * a local address equal to a VIP makes the kernel answer the client itself (RST / port unreachable);
-//  * GRO/LRO merge segments before the tap: the engine would see super-frames larger than the MTU.
-// The director does not answer ARP/ND for VIPs: clients (or their router) must reach a VIP through a
-// director address as next hop (`ip route add VIP via DIRECTOR_IP`), or have a static neighbour entry
-// VIP -> director MAC. Node-only.
+//  * GRO/LRO merge segments before the tap: the engine would see super-frames larger than the MTU;
+//  * an IPv6 VIP without a route: IPv6 answers packets it has no route for with ICMPv6 "no route"
+//    even with forwarding off, which aborts the clients' connections (a blackhole route drops quietly).
+// The director answers ARP/ND for its VIPs itself (vip-neigh.ts); with --no-vip-arp it does not, and
+// clients (or their router) must reach a VIP through a director address as next hop (`ip route add
+// VIP via DIRECTOR_IP`), or have a static neighbour entry VIP -> director MAC. Node-only.
 import fs from "node:fs";
 import type { RuleSet } from "../control/model.ts";
 import { ipJson, run } from "./netinfo.ts";
@@ -61,11 +63,31 @@ export async function checkVips(rules: RuleSet, out: CheckResult): Promise<void>
   if (rules.services.some((s) => s.fwmark)) out.notes.push("fwmark services: frames taken from AF_PACKET carry mark 0, they never match");
 }
 
-export async function startupChecks(rules: RuleSet, ifaces: string[], takeForwarding: boolean): Promise<CheckResult> {
+/** IPv6 VIPs the kernel has no route for (it would send ICMPv6 no-route to their clients). */
+export async function checkVipRoutes6(rules: RuleSet, out: CheckResult): Promise<void> {
+  for (const s of rules.services) {
+    if (s.fwmark || s.af !== 6) continue;
+    const r = await run("ip", ["-6", "route", "get", s.addr]);
+    if (r.code === -1) { out.notes.push(`IPv6 routes not checked: ${r.stderr.trim()}`); return; }
+    // a blackhole route makes `route get` fail with EINVAL: only "unreachable" means no route
+    if (r.code !== 0 && /unreachable/i.test(r.stderr)) out.warnings.push(`IPv6 VIP ${s.addr} has no route in this namespace: the kernel answers its packets with ICMPv6 no-route and the clients' connections abort; add one that drops quietly (ip -6 route add blackhole ${s.addr}/128)`);
+  }
+}
+
+/** Tunnel dests of a type the engine does not encapsulate yet (it sends them as IP-in-IP). */
+export function checkTunnels(rules: RuleSet, out: CheckResult): void {
+  for (const s of rules.services) for (const d of s.dests) {
+    if (d.fwd === "tunnel" && d.tunType !== "ipip") out.warnings.push(`real server ${d.addr}: --tun-type ${d.tunType} is not encapsulated by the engine yet; its frames go out as IP-in-IP`);
+  }
+}
+
+export async function startupChecks(rules: RuleSet, ifaces: string[], takeForwarding: boolean, vipArp = true): Promise<CheckResult> {
   const out: CheckResult = { warnings: [], notes: [] };
   checkForwarding(takeForwarding, out);
   await checkOffloads(ifaces, out);
   await checkVips(rules, out);
-  out.notes.push("the director does not answer ARP/ND for VIPs: route each VIP via a director address, or add a static neighbour entry VIP -> director MAC on the clients' side");
+  await checkVipRoutes6(rules, out);
+  checkTunnels(rules, out);
+  if (!vipArp) out.notes.push("--no-vip-arp: the director does not answer ARP/ND for VIPs: route each VIP via a director address, or add a static neighbour entry VIP -> director MAC on the clients' side");
   return out;
 }

@@ -1,18 +1,23 @@
 // The live director: one AfPacketDevice per interface feeding the engine, TX verdicts sent out of the
 // interface the kernel's route names with L2 addresses rewritten (source = egress interface MAC,
 // destination = next hop MAC, nexthop.ts), PASS verdicts left to the kernel (the tap already let it
-// see them). Frames whose next hop is not known yet wait in a small queue per address and go out
-// when it resolves; beyond the queue, or when resolution fails, they are dropped and counted.
-// Timers: engine clock every second (idle expiry), the defense timer every second, the estimator
-// every 2 s. Node-only.
+// see them) except ARP requests / Neighbour Solicitations for a VIP, which the director answers on the
+// interface they arrived on (vip-neigh.ts; announcements at start, after a reload and on a link that
+// comes back; `vipNeigh: false` turns both off). Frames whose next hop is not known yet wait in a
+// small queue per address and go out when it resolves; beyond the queue, or when resolution fails,
+// they are dropped and counted. Timers: engine clock every second (idle expiry), the defense timer
+// every second, the estimator every 2 s. Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
 import type { DefenseTimer } from "../defense/index.ts";
 import type { RateEstimator } from "../stats/estimator.ts";
 import type { LogDrain } from "../engine/log.ts";
-import { Resolver, type Hop } from "./nexthop.ts";
+import { Resolver, type Hop, type HopEntry } from "./nexthop.ts";
+import { AddrTable } from "./addr-table.ts";
+import { formatIp } from "../wire/addr.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
+import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
 
 export interface DirectorCounters {
   batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
@@ -28,6 +33,8 @@ export interface DirectorOptions {
   resolver?: Resolver;
   /** Frames kept per unresolved address (default 32) and in total (default 1024). */
   queuePerAddr?: number; queueTotal?: number;
+  /** Answer ARP/ND for the VIPs and announce them (default true). */
+  vipNeigh?: boolean;
   log?: (line: string) => void;
   /** Extra socket options per interface (a worker's fanout group, workers/worker.ts). */
   socket?: (ifname: string) => AfPacketOptions;
@@ -42,10 +49,18 @@ export class Director {
   readonly counters: DirectorCounters = { batches: 0, rxFrames: 0, txFrames: 0, passFrames: 0, dropFrames: 0, queued: 0, flushed: 0, unresolvedDrops: 0, noDeviceDrops: 0, txFailed: 0 };
   private readonly pending = new Map<string, Uint8Array[]>();
   private pendingTotal = 0;
-  private readonly destAddr = new Map<number, string>();
+  /** Next-hop entries by dest index (toward real servers) and by client address (NAT replies). */
+  private destEntry: (HopEntry | undefined)[] = [];
+  private readonly clientEntries = new AddrTable<HopEntry>(1 << 16);
   private timers: NodeJS.Timeout[] = [];
   private readonly log: (line: string) => void;
   private defenseSec = 0;
+  /** ARP/ND answers for the VIPs (counters in neigh.counters). */
+  readonly neigh = new VipNeighbours();
+  private readonly neighOn: boolean;
+  private readonly neighBuf = new Uint8Array(NEIGH_FRAME_MAX);
+  private readonly neighOff = new Uint32Array(1);
+  private readonly neighLen = new Uint32Array(1);
 
   constructor(private readonly o: DirectorOptions) {
     this.engine = o.engine;
@@ -53,6 +68,14 @@ export class Director {
     this.log = o.log ?? ((l) => process.stderr.write(`wvs director: ${l}\n`));
     this.resolver.on("resolved", (addr, hop) => this.flushPending(addr, hop));
     this.resolver.on("failed", (addr, why) => this.dropPending(addr, why));
+    this.neighOn = o.vipNeigh ?? true;
+    const conflictLogged = new Map<string, number>();   // one line per VIP and 10 s; all are counted
+    this.neigh.onConflict = (vip, mac) => {
+      const now = Date.now();
+      if (now - (conflictLogged.get(vip) ?? -Infinity) < 10000) return;
+      conflictLogged.set(vip, now);
+      this.log(`VIP ${vip} announced by another host (${mac}): address conflict (vip-neigh counters count every one)`);
+    };
   }
 
   /** Opens every interface (throws AfPacketError on the first that cannot be opened). */
@@ -64,7 +87,13 @@ export class Director {
       this.ports.set(name, port);
       dev.on("readable", () => this.pump(port));
       dev.on("down", (code) => this.log(`${name}: link down (${code}), waiting for it to come back`));
-      dev.on("up", () => { this.log(`${name}: link up again`); const i = ifaceInfo(name); if (i) port.mac = macBytes(i.mac); this.resolver.flush(); });
+      dev.on("up", () => {
+        this.log(`${name}: link up again`);
+        const i = ifaceInfo(name);
+        if (i) port.mac = macBytes(i.mac);
+        this.resolver.flush();
+        if (this.neighOn) this.announceVips([name, port]);
+      });
       dev.on("reopenError", (e) => this.log(e.message));
     }
   }
@@ -77,20 +106,25 @@ export class Director {
   }
 
   /**
-   * Re-reads the dests' addresses (after a change) and resolves them ahead of traffic (droute MACs).
-   * An address already known and already failing is not retried (nor reported) again here: traffic
-   * retries it through lookup(), so a burst of changes does not start a resolution per dest each time.
+   * Re-reads the VIPs and the dests' addresses (after a change): announces the VIPs on every
+   * interface and resolves the dests ahead of traffic (droute MACs). An address already known and
+   * already failing is not retried (nor reported) again here: traffic retries it through its entry,
+   * so a burst of changes does not start a resolution per dest each time.
    */
   refreshDests(): void {
-    const known = new Set(this.destAddr.values());
-    this.destAddr.clear();
+    if (this.neighOn) {
+      this.neigh.setVips(this.engine.applied.filter((s) => !s.rule.fwmark).map((s) => ({ af: s.rule.af, addr: s.rule.addr })));
+      this.announceVips();
+    }
+    const known = new Set(this.destEntry.flatMap((e) => (e ? [e.addr] : [])));
+    this.destEntry = [];
     for (const s of this.engine.applied) for (const d of s.dests) {
-      this.destAddr.set(d.index, d.rule.addr);
+      this.destEntry[d.index] = this.resolver.entry(d.rule.addr);
       if (known.has(d.rule.addr) && this.resolver.lastError(d.rule.addr)) continue;
       const di = d.index, fwd = d.rule.fwd;
       this.resolver.resolve(d.rule.addr).then((hop) => {
         if (!hop) { this.log(`real server ${d.rule.addr}: ${this.resolver.lastError(d.rule.addr) || "not resolved yet"}`); return; }
-        if (fwd === "droute" && this.destAddr.get(di) === d.rule.addr) this.engine.setDestMac(di, hop.mac);
+        if (fwd === "droute" && this.destEntry[di]?.addr === d.rule.addr) this.engine.setDestMac(di, hop.mac);
       });
     }
   }
@@ -107,45 +141,59 @@ export class Director {
       const n = port.dev.receive(this.engine, hostJiffies());
       if (n === 0 && this.engine.batchCount === 0) break;
       this.counters.rxFrames += n;
-      this.runBatch();
+      this.runBatch(port);
       if (n === 0) break;
     }
   }
 
-  private addrOf(k: number, hint: number): string | null {
-    if (hint) return this.destAddr.get(hint) ?? this.lookupDest(hint);
-    const u8 = this.engine.u8, o = this.engine.outOffset(k);
+  /** The next-hop entry of TX frame k: by dest index (toward a real server) or by the frame's IP
+   * destination (toward a client), both numeric; text is made only the first time an address is seen. */
+  private hopEntry(u8: Uint8Array, o: number, hint: number): HopEntry | null {
+    if (hint) return this.destEntry[hint] ?? this.destEntryMiss(hint);
     let l3 = o + 14, et = (u8[o + 12] << 8) | u8[o + 13];
     if (et === 0x8100 || et === 0x88a8) { et = (u8[o + 16] << 8) | u8[o + 17]; l3 += 4; }
-    if (et === 0x0800) return `${u8[l3 + 16]}.${u8[l3 + 17]}.${u8[l3 + 18]}.${u8[l3 + 19]}`;
-    if (et === 0x86dd) {
-      const w: string[] = [];
-      for (let i = 0; i < 16; i += 2) w.push(((u8[l3 + 24 + i] << 8) | u8[l3 + 25 + i]).toString(16));
-      return canon6(w.join(":"));
-    }
+    if (et === 0x0800) return this.clientEntries.get(4, u8, l3 + 16) ?? this.clientEntryMiss(4, u8, l3 + 16);
+    if (et === 0x86dd) return this.clientEntries.get(6, u8, l3 + 24) ?? this.clientEntryMiss(6, u8, l3 + 24);
     return null;
   }
 
-  private lookupDest(di: number): string | null {
-    try { const a = this.engine.dest(di).addr; this.destAddr.set(di, a); return a; } catch { return null; }
+  private clientEntryMiss(af: 4 | 6, u8: Uint8Array, at: number): HopEntry {
+    const e = this.resolver.entry(formatIp(af, u8, at));
+    this.clientEntries.set(af, u8, at, e);
+    return e;
   }
 
-  private runBatch(): void {
+  private destEntryMiss(di: number): HopEntry | null {
+    let a: string;
+    try { a = this.engine.dest(di).addr; } catch { return null; }
+    return (this.destEntry[di] = this.resolver.entry(a));
+  }
+
+  private runBatch(from: Port): void {
     const e = this.engine;
     e.run();
     this.counters.batches++;
-    const u8 = e.u8;
-    for (let k = 0; k < e.lastCount; k++) {
-      const kind = e.verdictWord(k) & 0xff;
-      if (kind !== A.VERDICT_TX) { if (kind === A.VERDICT_PASS) this.counters.passFrames++; else this.counters.dropFrames++; continue; }
-      const addr = this.addrOf(k, e.outHint(k));
-      if (!addr) { this.counters.unresolvedDrops++; continue; }
-      const hop = this.resolver.lookup(addr);
-      const off = e.outOffset(k), len = e.outLength(k);
-      if (!hop) { this.enqueue(addr, u8.slice(off, off + len)); continue; }
-      const port = this.ports.get(hop.ifname);
+    const u8 = e.u8, dv = e.view, n = e.lastCount;
+    const neigh = this.neighOn && this.neigh.size > 0, now = Date.now();
+    // per frame: descriptor words read straight from the view, the egress port looked up once per
+    // run of frames with the same hop, MACs written byte by byte (no TypedArray.set calls)
+    let lastHop: Hop | null = null, port: Port | undefined;
+    for (let k = 0, d = e.descBase; k < n; k++, d += A.DESC_SIZE) {
+      const kind = dv.getUint32(d + A.DESC_VERDICT, true) & 0xff;
+      if (kind !== A.VERDICT_TX) {
+        if (kind === A.VERDICT_PASS) { this.counters.passFrames++; if (neigh) this.answerNeigh(from, u8, e.inOffset(k), e.inLength(k)); }
+        else this.counters.dropFrames++;
+        continue;
+      }
+      const off = dv.getUint32(d + A.DESC_OUT_OFF, true), len = dv.getUint32(d + A.DESC_OUT_LEN, true);
+      const ent = this.hopEntry(u8, off, dv.getUint32(d + A.DESC_HINT, true));
+      if (!ent) { this.counters.unresolvedDrops++; continue; }
+      const hop = this.resolver.use(ent, now);
+      if (!hop) { this.enqueue(ent.addr, u8.slice(off, off + len)); continue; }
+      if (hop !== lastHop) { lastHop = hop; port = this.ports.get(hop.ifname); }
       if (!port) { this.counters.noDeviceDrops++; continue; }
-      u8.set(hop.dstMac, off); u8.set(port.mac, off + 6);
+      const dst = hop.dstMac, src = port.mac;
+      for (let i = 0; i < 6; i++) { u8[off + i] = dst[i]; u8[off + 6 + i] = src[i]; }
       port.offs[port.n] = off; port.lens[port.n] = len; port.n++;
     }
     for (const p of this.ports.values()) {
@@ -153,6 +201,26 @@ export class Director {
       const sent = p.dev.sendFrames(u8, p.offs, p.lens, p.n);
       this.counters.txFrames += sent; this.counters.txFailed += p.n - sent;
       p.n = 0;
+    }
+  }
+
+  /** An ARP request / NS for a VIP gets its answer out of the interface it came from. */
+  private answerNeigh(port: Port, u8: Uint8Array, off: number, len: number): void {
+    const n = this.neigh.answer(u8, off, len, port.mac, this.neighBuf);
+    if (!n) return;
+    this.neighLen[0] = n;
+    const sent = port.dev.sendFrames(this.neighBuf, this.neighOff, this.neighLen, 1);
+    this.counters.txFailed += 1 - sent;
+  }
+
+  /** Gratuitous ARP / unsolicited NA for every VIP on every interface (or only on `only`). */
+  announceVips(only?: [string, Port]): void {
+    for (const [name, p] of only ? [only] : this.ports) {
+      const frames = this.neigh.announcements(p.mac);
+      let sent = 0;
+      for (const f of frames) { this.neighLen[0] = f.length; sent += p.dev.sendFrames(f, this.neighOff, this.neighLen, 1); }
+      this.counters.txFailed += frames.length - sent;
+      if (frames.length && sent < frames.length) this.log(`${name}: ${frames.length - sent} of ${frames.length} VIP announcements not sent`);
     }
   }
 
@@ -198,18 +266,4 @@ export class Director {
     for (const p of this.ports.values()) p.dev.close();
     this.resolver.close();
   }
-}
-
-/** Compressed IPv6 text (longest zero run as ::), matching `ip route get`'s keys closely enough to cache. */
-function canon6(full: string): string {
-  const w = full.split(":");
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== "0") { i++; continue; }
-    let j = i; while (j < 8 && w[j] === "0") j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return w.join(":");
-  return `${w.slice(0, best).join(":")}::${w.slice(best + bestLen).join(":")}`;
 }

@@ -5,7 +5,8 @@
 // entry keeps being used while it refreshes). An unknown neighbour is provoked by sending one UDP
 // datagram to the discard port of the next hop (the kernel then runs ARP/ND), then the table is
 // polled. Failures are cached briefly so a burst of frames to an unreachable address costs one try.
-// Node-only.
+// The per-frame path holds an address's entry (entry()) and asks use(entry, now): no text, no map.
+// Entries live as long as the resolver (flush() resets them in place). Node-only.
 import dgram from "node:dgram";
 import { EventEmitter } from "node:events";
 import { ipJson, macBytes } from "./netinfo.ts";
@@ -26,7 +27,9 @@ export interface ResolverOptions {
   probeMs?: number;
 }
 
-interface Entry { hop: Hop | null; expires: number; inflight: boolean; error: string }
+/** One address's cache entry; the director keeps references to them (see use()). */
+export interface HopEntry { readonly addr: string; hop: Hop | null; expires: number; inflight: boolean; error: string }
+type Entry = HopEntry;
 
 const BAD_STATES = new Set(["FAILED", "INCOMPLETE", "NOARP"]);
 
@@ -49,12 +52,20 @@ export class Resolver extends EventEmitter {
   }
 
   /** The cached hop for `addr`, or null (a resolution is then under way unless one failed just now). */
-  lookup(addr: string): Hop | null {
+  lookup(addr: string, now = Date.now()): Hop | null { return this.use(this.entry(addr), now); }
+
+  /** The (possibly new, unresolved) entry for addr; resolution starts on its first use(). */
+  entry(addr: string): HopEntry {
+    let e = this.cache.get(addr);
+    if (!e) { e = { addr, hop: null, expires: 0, inflight: false, error: "" }; this.cache.set(addr, e); }
+    return e;
+  }
+
+  /** lookup() for a held entry, `now` from Date.now() (once per batch): the cached hop or null,
+   * starting a resolution when the entry is new or old. */
+  use(e: HopEntry, now: number): Hop | null {
     this.stats.lookups++;
-    const e = this.cache.get(addr);
-    const now = Date.now();
-    if (!e) { this.start(addr); return null; }
-    if (now >= e.expires && !e.inflight) this.start(addr);
+    if (now >= e.expires && !e.inflight) this.start(e.addr);
     return e.hop;
   }
 
@@ -75,14 +86,13 @@ export class Resolver extends EventEmitter {
     });
   }
 
-  /** Forgets every entry (e.g. after a link came back). */
-  flush(): void { for (const [k, e] of this.cache) if (!e.inflight) this.cache.delete(k); }
+  /** Forgets every hop (e.g. after a link came back); held entries stay valid and re-resolve. */
+  flush(): void { for (const e of this.cache.values()) if (!e.inflight) { e.hop = null; e.expires = 0; e.error = ""; } }
 
   private start(addr: string): void {
     if (this.closed) return;
-    let e = this.cache.get(addr);
-    if (e?.inflight) return;
-    if (!e) { e = { hop: null, expires: 0, inflight: false, error: "" }; this.cache.set(addr, e); }
+    const e = this.entry(addr);
+    if (e.inflight) return;
     e.inflight = true;
     const entry = e;
     this.resolveNow(addr).then((hop) => {

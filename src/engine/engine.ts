@@ -255,6 +255,9 @@ export class Engine {
   /** The PASS carried VERDICT_F_IPVS_PROPERTY (ignore_tunneled): the host must not re-inject it. */
   ipvsProperty(k: number): boolean { return (this.verdictWord(k) & A.VERDICT_F_IPVS_PROPERTY) !== 0; }
   verdictWord(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_VERDICT, true); }
+  /** Where frame k of the last batch was received (its input, e.g. of a PASS verdict). */
+  inOffset(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_OFF, true); }
+  inLength(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_LEN, true); }
   outOffset(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_OUT_OFF, true); }
   outLength(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_OUT_LEN, true); }
   outHint(k: number): number { return this.view.getUint32(this.descBase + k * A.DESC_SIZE + A.DESC_HINT, true); }

@@ -1,8 +1,10 @@
 // Convenience encoders for the variable parts of L4 specs: TCP options (RFC 9293 §3.1, RFC 7323
 // window scale / timestamps, RFC 2018 SACK) and common SCTP chunks (RFC 9260 §3.3: DATA, INIT,
-// INIT ACK, COOKIE ECHO, SHUTDOWN, ABORT ...). They return raw bytes / chunk specs only; lengths and
-// checksums are still computed by the builder. SCTP chunk type names are shared with describe.ts.
-import { concat, wr16, wr32 } from "./bytes.ts";
+// INIT ACK, COOKIE ECHO, SHUTDOWN, ABORT ...) and the body of IPv6 Neighbour Discovery messages
+// (RFC 4861 §4.3/4.4). They return raw bytes / chunk specs only; lengths and checksums are still
+// computed by the builder. SCTP chunk type names are shared with describe.ts.
+import { parseIPv6 } from "./addr.ts";
+import { concat, parseMac, wr16, wr32 } from "./bytes.ts";
 import type { SctpChunkSpec } from "./spec.ts";
 
 export type TcpOption =
@@ -108,4 +110,19 @@ export function sctpShutdown(cumTsn: number): SctpChunkSpec {
 /** ABORT; `t` sets the T bit (verification tag reflected). */
 export function sctpAbort(t = false, causes?: Uint8Array): SctpChunkSpec {
   return { type: SCTP_CHUNK.ABORT, flags: t ? 1 : 0, data: causes };
+}
+
+/** Neighbour Advertisement flags for IcmpSpec.rest (RFC 4861 §4.4: Router, Solicited, Override). */
+export const ND_FLAG = { R: 0x80000000, S: 0x40000000, O: 0x20000000 } as const;
+/** ND option types carrying a link-layer address: 1 source, 2 target. */
+export const ND_OPT = { SLLA: 1, TLLA: 2 } as const;
+
+/**
+ * The bytes of an NS (ICMPv6 135) or NA (136) after the reserved/flags word: the target address and
+ * link-layer address options. Use as `{ icmp6: { type, code: 0, rest: flags, quote: ndBody(...) } }`.
+ */
+export function ndBody(target: string, opts: { type: number; mac: string }[] = []): Uint8Array {
+  const t = parseIPv6(target);
+  if (!t) throw new Error(`bad ND target "${target}"`);
+  return concat(t, ...opts.map((o) => concat(Uint8Array.of(o.type, 1), parseMac(o.mac))));
 }

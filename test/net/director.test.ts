@@ -14,6 +14,7 @@ import { skipSuite } from "../helpers/skip.ts";
 import { labSuite } from "../helpers/lab-suite.ts";
 import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
 import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/topology.ts";
+import { linkMac, neighMac, untilTrue } from "../helpers/lab-neigh.ts";
 
 const lab = new Lab({ prefix: `wvs-d${process.pid}`, realServers: 2, cwd: root });
 const NS = { d: lab.director };
@@ -111,6 +112,46 @@ live("UDP NAT: datagrams spread rr; a weight set to 0 by SIGHUP (quiescent) take
     assert.is(await d.exit(), 0, d.err);
     assert.match(d.out, /^UDP  198\.19\.255\.100:9053 +10 /m);
   } finally { d.kill("SIGKILL"); }
+});
+
+live("ARP: a gratuitous ARP at start (and when a link comes back) updates the client's stale entry for the VIP; with only an on-link route the client's ARP request is answered with the director's MAC and HTTP flows; --no-vip-arp: no answer", async () => {
+  assert.ok(isReady());
+  directReturn(false);
+  lab.vipRoute("onlink");
+  const rules = path.join(tmp, "arp.rules");
+  fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`);
+  const dmac = linkMac(NS.d, "vd-c");
+  spawnSync("ip", ["-n", lab.client, "neigh", "replace", VIP, "lladdr", "02:00:00:00:99:99", "dev", "br0", "nud", "stale"], { timeout: 10000 });
+  let d = startDirector(rules);
+  try {
+    await d.waitFor(/running on/, "err");
+    assert.ok(await untilTrue(() => neighMac(lab.client, VIP) === dmac, 3000), `stale entry not updated: ${neighMac(lab.client, VIP)} (director ${dmac})`);
+    lab.vipRoute("onlink");    // flushed: the client must ARP
+    const r = await requests(4);
+    assert.equal(r.errors, [], d.err);
+    assert.equal([count(r.bodies, "rs1"), count(r.bodies, "rs2")], [2, 2]);
+    assert.is(neighMac(lab.client, VIP), dmac);
+    // the link goes down and comes back: the director announces the VIP on it again
+    spawnSync("ip", ["-n", lab.client, "neigh", "replace", VIP, "lladdr", "02:00:00:00:99:98", "dev", "br0", "nud", "stale"], { timeout: 10000 });
+    spawnSync("ip", ["-n", NS.d, "link", "set", "vd-c", "down"], { timeout: 10000 });
+    await d.waitFor(/vd-c: link down/, "err");
+    spawnSync("ip", ["-n", NS.d, "link", "set", "vd-c", "up"], { timeout: 10000 });
+    await d.waitFor(/vd-c: link up again/, "err");
+    assert.ok(await untilTrue(() => neighMac(lab.client, VIP) === dmac, 3000), `not announced after link up: ${neighMac(lab.client, VIP)}`);
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    const c = JSON.parse(/vip-neigh (\{.*?\})/.exec(d.err)![1]);
+    assert.ok(c.arpReplies >= 1 && c.conflicts === 0, JSON.stringify(c));
+    lab.vipRoute("onlink");
+    d = startDirector(rules, ["--no-vip-arp"]);
+    await d.waitFor(/running on/, "err");
+    assert.match(d.err, /--no-vip-arp: the director does not answer ARP\/ND/);
+    const r2 = await requests(1);
+    assert.is(r2.bodies.length, 0);
+    assert.is(neighMac(lab.client, VIP), "");
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+  } finally { d.kill("SIGKILL"); lab.vipRoute("via"); }
 });
 
 live("no such interface / no addon: says so and exits 1", () => {

@@ -15,6 +15,8 @@ import { nativeAddon } from "../../native/addon.ts";
 export interface PoolOptions {
   workers: number; ifaces: string[]; rules: RuleSet;
   sysctlFile?: string; sysctlAssigns: string[];
+  /** Answer ARP/ND for the VIPs and announce them (default true; every worker answers what it gets). */
+  vipNeigh?: boolean;
   /** First fanout group id; interface i uses (base + i) & 0xffff (default: from the PID). */
   groupBase?: number;
   /** Progress of re-joins after a link-down. */
@@ -63,7 +65,7 @@ export class WorkerPool {
   private spawn(index: number, program: Uint8Array): Promise<void> {
     const init: WorkerInit = {
       index, workers: this.o.workers, ifaces: this.o.ifaces, groups: this.groups, program,
-      rules: this.o.rules, sysctlFile: this.o.sysctlFile, sysctlAssigns: this.o.sysctlAssigns,
+      rules: this.o.rules, sysctlFile: this.o.sysctlFile, sysctlAssigns: this.o.sysctlAssigns, vipNeigh: this.o.vipNeigh ?? true,
     };
     const w = new Worker(BOOT, { workerData: init });
     this.threads.push(w);

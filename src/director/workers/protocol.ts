@@ -14,6 +14,7 @@ export interface WorkerInit {
   program: Uint8Array;
   rules: RuleSet;
   sysctlFile?: string; sysctlAssigns: string[];
+  vipNeigh: boolean;
 }
 
 /** What a worker reports about itself: its engine's listing and totals, and its director's counters. */

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   // rates are estimated by the main thread over the summed counters; this one only carries run_estimation
   const estimator = new RateEstimator({ enabled: false });
   const director = new Director({
-    engine, ifaces: init.ifaces, defense, logDrain, log: say,
+    engine, ifaces: init.ifaces, defense, logDrain, log: say, vipNeigh: init.vipNeigh,
     // no reopening of its own after a link-down: the pool re-joins the group in worker order
     socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program, reopen: false }),
   });
