@@ -41,8 +41,11 @@ export function stateName(proto: number, s: number): string {
   return proto === A.PROTO_UDP ? "UDP" : "ERR!";
 }
 
-/** Reads the records the engine wrote since the last drain and marks them consumed. */
-export function readLogRecords(e: Engine): LogRecord[] {
+/**
+ * Reads the records the engine wrote since the last drain and marks them consumed; with `want`, only
+ * the records whose event it accepts are decoded and returned (the others are consumed unread).
+ */
+export function readLogRecords(e: Engine, want?: (event: number) => boolean): LogRecord[] {
   const x = e.x;
   const head = x.logWritten() >>> 0, tail = x.logRead() >>> 0;
   const n = (head - tail) >>> 0;
@@ -51,6 +54,7 @@ export function readLogRecords(e: Engine): LogRecord[] {
   const out: LogRecord[] = [];
   for (let k = 0; k < n; k++) {
     const r = base + ((tail + k) & (A.LOG_CAP - 1)) * A.LOG_REC_SIZE;
+    if (want && !want(dv.getUint8(r + A.LOG_EVENT))) continue;
     const af = dv.getUint8(r + A.LOG_AF);
     const addr = (off: number) => (af === 4 || af === 6 ? formatIp(af as Af, u8, r + off) : "");
     out.push({

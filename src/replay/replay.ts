@@ -72,7 +72,8 @@ export class ReplayRun {
   private readonly index: number[] = [];
   private readonly timers: { t: ReplayTimer; due: number }[];
   private readonly limit: number;
-  private readonly maxBatch: number;
+  /** At most this many packets per engine batch; may be changed between steps. */
+  maxBatch: number;
   private readonly clock: () => number;
   private elapsedMs = 0;
   /** Packets read from the capture so far. */

@@ -1,0 +1,186 @@
+// What the replay worker remembers while the engine runs, for the page's views: the conns (from the
+// engine's debug log at level 8: new conn, state transitions, expiry) with each one's state history,
+// state-transition counts, the scheduling decisions with their reason, and time series of per-dest
+// load, drops by reason and defense modes sampled on the capture clock. Browser-safe.
+import * as A from "../../src/engine/abi.ts";
+import { readLogRecords, stateName, protoName, type LogRecord } from "../../src/engine/log.ts";
+import type { Engine } from "../../src/engine/engine.ts";
+import type { DefenseTimer } from "../../src/defense/index.ts";
+import { decisionReason } from "./reason.ts";
+import { addrPort } from "./summary-view.ts";
+import type { ConnPage, ConnQuery, ConnRow, Decision, Series } from "./protocol.ts";
+
+/** debug_level that makes the engine log schedule (6), new conn / expire (7) and state changes (8). */
+export const RECORD_DEBUG_LEVEL = 8;
+const MAX_CONNS = 100_000;
+const MAX_DECISIONS = 200;
+const MAX_SAMPLES = 400;
+const WANTED = new Set([A.LOG_EV_SCHEDULE, A.LOG_EV_CONN_NEW, A.LOG_EV_STATE, A.LOG_EV_CONN_EXPIRE]);
+
+
+interface DestInfo { di: number; key: string; svc: string; weight: number; active: number; inactive: number; pkts: number; bytes: number }
+interface SvcInfo { key: string; scheduler: string; persistent: boolean; dests: number[] }
+interface ConnEntry extends ConnRow { idx: number }
+
+export class Recorder {
+  private readonly svcs = new Map<number, SvcInfo>();
+  private readonly destSvc = new Map<number, number>();
+  private readonly dests = new Map<number, DestInfo>();
+  private readonly pending = new Map<number, { active: number; inactive: number }>();
+  private readonly live = new Map<number, ConnEntry>();
+  private readonly conns: ConnEntry[] = [];
+  private untracked = 0;
+  private nextId = 1;
+  private readonly transitions = new Map<string, number>();
+  private readonly decisions: Decision[] = [];
+  decisionCount = 0;
+  readonly series: Series = { t: [], dests: {}, drops: {}, defense: { dropEntry: [], dropPacket: [], secureTcp: [], dropRate: [] } };
+  private interval: number;
+  private nextSample = 0;
+  private lastDrops: Record<string, number> = {};
+  private lastLoad = new Map<number, { pkts: number; bytes: number }>();
+
+  constructor(private readonly engine: Engine, private readonly startSec: number, durationSec: number) {
+    this.interval = Math.max(durationSec / MAX_SAMPLES, 0.001);
+    for (const a of engine.applied) {
+      const s = engine.service(a.index);
+      const key = s.fwmark ? `FWM ${s.fwmark}` : `${s.proto} ${addrPort(s.addr, s.port)}`;
+      this.svcs.set(a.index, { key, scheduler: s.scheduler, persistent: s.persistent > 0, dests: a.dests.map((d) => d.index) });
+      for (const d of a.dests) this.destSvc.set(d.index, a.index);
+    }
+    this.refreshDests();
+  }
+
+  /** Re-reads every dest's counters (after each batch: the state the next decisions start from). */
+  private refreshDests(): void {
+    for (const s of this.svcs.values()) {
+      for (const di of s.dests) {
+        const d = this.engine.dest(di);
+        this.dests.set(di, { di, key: addrPort(d.addr, d.port), svc: s.key, weight: d.weight, active: d.active, inactive: d.inactive, pkts: d.inpkts + d.outpkts, bytes: d.inbytes + d.outbytes });
+      }
+    }
+    this.pending.clear();
+  }
+
+  /** The replay's afterBatch hook: consumes the log records of the batch. */
+  afterBatch(): void {
+    for (const r of readLogRecords(this.engine, (ev) => WANTED.has(ev))) this.record(r);
+    this.refreshDests();
+  }
+
+  private relTime(jiffies: number): number {
+    return ((jiffies - 1000) | 0) / A.HZ;   // the engine's clock starts at JIFFY_BASE = 1000 at the first packet
+  }
+
+  private record(r: LogRecord): void {
+    switch (r.event) {
+      case A.LOG_EV_SCHEDULE: this.decide(r); break;
+      case A.LOG_EV_CONN_NEW: {
+        const old = this.live.get(r.a);
+        if (old && old.ended === null) old.ended = this.relTime(r.time);
+        const t = this.relTime(r.time);
+        const e: ConnEntry = {
+          idx: r.a, id: this.nextId++, proto: protoName(r.proto), client: addrPort(r.caddr, r.cport),
+          virtual: addrPort(r.vaddr, r.vport), dest: this.dests.get(r.b)?.key ?? addrPort(r.daddr, r.dport),
+          state: stateName(r.proto, r.state), created: t, ended: null, template: (r.c & A.CF_TEMPLATE) !== 0,
+          history: [[t, stateName(r.proto, r.state)]],
+        };
+        this.live.set(r.a, e);
+        if (this.conns.length < MAX_CONNS) this.conns.push(e); else this.untracked++;
+        break;
+      }
+      case A.LOG_EV_STATE: {
+        const from = stateName(r.proto, r.oldState), to = stateName(r.proto, r.state);
+        const k = `${protoName(r.proto)} ${from}→${to}`;
+        this.transitions.set(k, (this.transitions.get(k) ?? 0) + 1);
+        const e = this.live.get(r.a);
+        if (e) { e.state = to; e.history.push([this.relTime(r.time), to]); }
+        break;
+      }
+      case A.LOG_EV_CONN_EXPIRE: {
+        const e = this.live.get(r.a);
+        if (e) { e.ended = this.relTime(r.time); e.history.push([e.ended, "expired"]); this.live.delete(r.a); }
+        break;
+      }
+    }
+  }
+
+  private decide(r: LogRecord): void {
+    this.decisionCount++;
+    const si = this.destSvc.get(r.b);
+    const svc = si === undefined ? undefined : this.svcs.get(si);
+    if (!svc) return;
+    const template = (r.c & A.CF_TEMPLATE) !== 0;
+    const cands = svc.dests.map((di) => {
+      const d = this.dests.get(di)!, p = this.pending.get(di);
+      return { key: d.key, weight: d.weight, active: d.active + (p?.active ?? 0), inactive: d.inactive + (p?.inactive ?? 0), chosen: di === r.b };
+    });
+    if (!template) {                       // later decisions of this batch see this conn on its dest
+      const p = this.pending.get(r.b) ?? { active: 0, inactive: 0 };
+      if (r.c & A.CF_INACTIVE) p.inactive++; else p.active++;
+      this.pending.set(r.b, p);
+    }
+    const chosen = this.dests.get(r.b)!.key;
+    this.decisions.push({
+      t: this.relTime(r.time), service: svc.key, client: addrPort(r.caddr, r.cport), dest: chosen,
+      scheduler: svc.scheduler, reason: decisionReason(svc.scheduler, cands, chosen, svc.persistent, template), candidates: cands,
+    });
+    if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
+  }
+
+  /** Adds a sample when the capture clock passed the next sample time (or `force`). */
+  sample(timeSec: number, defense: DefenseTimer | null, force = false): void {
+    const rel = timeSec - this.startSec;
+    if (!force && rel < this.nextSample) return;
+    this.nextSample = rel + this.interval;
+    const s = this.series;
+    s.t.push(Math.max(0, rel));
+    for (const d of this.dests.values()) {
+      const row = (s.dests[d.key] ??= { active: [], inactive: [], pkts: [], bytes: [] });
+      const last = this.lastLoad.get(d.di) ?? { pkts: 0, bytes: 0 };
+      pad(row.active, s.t.length - 1).push(d.active); pad(row.inactive, s.t.length - 1).push(d.inactive);
+      pad(row.pkts, s.t.length - 1).push(d.pkts - last.pkts); pad(row.bytes, s.t.length - 1).push(d.bytes - last.bytes);
+      this.lastLoad.set(d.di, { pkts: d.pkts, bytes: d.bytes });
+    }
+    const drops = this.engine.drops();
+    for (const k of new Set([...Object.keys(drops), ...Object.keys(this.lastDrops)])) {
+      pad((s.drops[k] ??= []), s.t.length - 1).push((drops[k] ?? 0) - (this.lastDrops[k] ?? 0));
+    }
+    this.lastDrops = drops;
+    const v = defense?.vars, st = defense?.state;
+    s.defense.dropEntry.push(v?.drop_entry ?? 0); s.defense.dropPacket.push(v?.drop_packet ?? 0);
+    s.defense.secureTcp.push(v?.secure_tcp ?? 0); s.defense.dropRate.push(st?.dropRate ?? 0);
+    if (s.t.length > MAX_SAMPLES * 2) this.halve();
+  }
+
+  /** Keeps every other sample (summing the per-interval counts) and doubles the interval. */
+  private halve(): void {
+    const s = this.series;
+    const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 1);
+    const sum = (a: number[]) => a.map((v, i) => (i % 2 === 1 ? v + (a[i - 1] ?? 0) : 0)).filter((_, i) => i % 2 === 1);
+    s.t = keep(s.t);
+    for (const d of Object.values(s.dests)) { d.active = keep(d.active); d.inactive = keep(d.inactive); d.pkts = sum(d.pkts); d.bytes = sum(d.bytes); }
+    for (const k of Object.keys(s.drops)) s.drops[k] = sum(s.drops[k]);
+    for (const k of Object.keys(s.defense) as (keyof Series["defense"])[]) s.defense[k] = keep(s.defense[k]);
+    this.interval *= 2;
+  }
+
+  transitionCounts(): [string, number][] { return [...this.transitions].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)); }
+  recentDecisions(): Decision[] { return this.decisions.slice(-50).reverse(); }
+  connCounts() { return { tracked: this.conns.length, untracked: this.untracked, logLost: this.engine.counter(A.CNT_LOG_LOST) }; }
+
+  connPage(q: ConnQuery): ConnPage {
+    const client = q.client.trim(), dest = q.dest.trim();
+    let rows = this.conns.filter((c) => (!q.state || c.state === q.state || (q.state === "expired" && c.ended !== null))
+      && (!client || c.client.includes(client)) && (!dest || c.dest.includes(dest)));
+    const key: Record<ConnQuery["sort"], (c: ConnEntry) => string | number> = {
+      created: (c) => c.id, client: (c) => c.client, dest: (c) => c.dest, state: (c) => c.state, proto: (c) => c.proto,
+    };
+    const f = key[q.sort] ?? key.created;
+    rows = rows.slice().sort((a, b) => { const x = f(a), y = f(b); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * (q.desc ? -1 : 1); });
+    const states = [...new Set(this.conns.map((c) => c.state))].sort();
+    return { total: rows.length, offset: q.offset, states, rows: rows.slice(q.offset, q.offset + q.limit).map(({ idx, ...r }) => (void idx, r)) };
+  }
+}
+
+function pad(a: number[], n: number): number[] { while (a.length < n) a.push(0); return a; }
