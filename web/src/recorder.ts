@@ -40,7 +40,8 @@ export class Recorder {
   private lastDrops: Record<string, number> = {};
   private lastLoad = new Map<number, { pkts: number; bytes: number }>();
 
-  constructor(private readonly engine: Engine, private readonly startSec: number, durationSec: number) {
+  /** `maxDecisions`: how many recent decisions are kept (default 200). */
+  constructor(private readonly engine: Engine, private readonly startSec: number, durationSec: number, private readonly maxDecisions = MAX_DECISIONS) {
     this.interval = Math.max(durationSec / MAX_SAMPLES, 0.001);
     for (const a of engine.applied) {
       const s = engine.service(a.index);
@@ -125,7 +126,7 @@ export class Recorder {
       t: this.relTime(r.time), service: svc.key, client: addrPort(r.caddr, r.cport), dest: chosen,
       scheduler: svc.scheduler, reason: decisionReason(svc.scheduler, cands, chosen, svc.persistent, template), candidates: cands,
     });
-    if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
+    if (this.decisions.length > this.maxDecisions) this.decisions.shift();
   }
 
   /** Adds a sample when the capture clock passed the next sample time (or `force`). */
@@ -166,7 +167,8 @@ export class Recorder {
   }
 
   transitionCounts(): [string, number][] { return [...this.transitions].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)); }
-  recentDecisions(): Decision[] { return this.decisions.slice(-50).reverse(); }
+  /** The last `n` decisions kept, newest first. */
+  recentDecisions(n = 50): Decision[] { return this.decisions.slice(-n).reverse(); }
   connCounts() { return { tracked: this.conns.length, untracked: this.untracked, logLost: this.engine.counter(A.CNT_LOG_LOST) }; }
 
   connPage(q: ConnQuery): ConnPage {
