@@ -14,6 +14,8 @@ const send = (m: ToWorker) => worker.postMessage(m);
 const params = new URLSearchParams(location.search);
 const autoplayParam = params.get("autoplay");
 const autoplay = autoplayParam === null ? null : autoplayParam === "max" ? Infinity : Number(autoplayParam) || 1;
+/** ?record=0: replay only, without the debug log the conn table, transitions and decisions need (timing). */
+const record = params.get("record") !== "0";
 
 let latest: ViewModel | null = null;
 let drawn: ViewModel | null = null;
@@ -44,7 +46,7 @@ const speed = () => { const v = $<HTMLSelectElement>("speed").value; return v ==
 
 function load(req: LoadRequest, play: number | null): void {
   $("replay-state").textContent = "loading";
-  send({ type: "load", req, autoplay: play }, );
+  worker.postMessage({ type: "load", req: { ...req, record }, autoplay: play } satisfies ToWorker, [req.capture]);
 }
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {

@@ -61,6 +61,8 @@ export interface ConnPage { total: number; offset: number; rows: ConnRow[]; stat
 export interface LoadRequest {
   capture: ArrayBuffer; captureName: string; rules: string; rulesName: string; reflect: boolean;
   sysctl?: string; availPages?: string;
+  /** false: replay only (debug log off, full batches, no conn table / transitions / decisions), for timing. */
+  record?: boolean;
 }
 export type ToWorker =
   | { type: "load"; req: LoadRequest; autoplay: number | null }

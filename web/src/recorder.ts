@@ -14,6 +14,7 @@ import type { ConnPage, ConnQuery, ConnRow, Decision, Series } from "./protocol.
 export const RECORD_DEBUG_LEVEL = 8;
 const MAX_CONNS = 100_000;
 const MAX_DECISIONS = 200;
+const MAX_HISTORY = 32;
 const MAX_SAMPLES = 400;
 const WANTED = new Set([A.LOG_EV_SCHEDULE, A.LOG_EV_CONN_NEW, A.LOG_EV_STATE, A.LOG_EV_CONN_EXPIRE]);
 
@@ -21,6 +22,7 @@ const WANTED = new Set([A.LOG_EV_SCHEDULE, A.LOG_EV_CONN_NEW, A.LOG_EV_STATE, A.
 interface DestInfo { di: number; key: string; svc: string; weight: number; active: number; inactive: number; pkts: number; bytes: number }
 interface SvcInfo { key: string; scheduler: string; persistent: boolean; dests: number[] }
 interface ConnEntry extends ConnRow { idx: number }
+interface PendingDecision extends Decision { persistent: boolean; template: boolean }
 
 export class Recorder {
   private readonly svcs = new Map<number, SvcInfo>();
@@ -31,8 +33,10 @@ export class Recorder {
   private readonly conns: ConnEntry[] = [];
   private untracked = 0;
   private nextId = 1;
-  private readonly transitions = new Map<string, number>();
-  private readonly decisions: Decision[] = [];
+  /** (proto << 16 | old state << 8 | new state) -> count. */
+  private readonly transitions = new Map<number, number>();
+  private readonly decisions: PendingDecision[] = [];
+  private decisionHead = 0;
   decisionCount = 0;
   readonly series: Series = { t: [], dests: {}, drops: {}, defense: { dropEntry: [], dropPacket: [], secureTcp: [], dropRate: [] } };
   private interval: number;
@@ -65,7 +69,8 @@ export class Recorder {
 
   /** The replay's afterBatch hook: consumes the log records of the batch. */
   afterBatch(): void {
-    for (const r of readLogRecords(this.engine, (ev) => WANTED.has(ev))) this.record(r);
+    const named = (ev: number) => ev === A.LOG_EV_SCHEDULE || (ev === A.LOG_EV_CONN_NEW && this.conns.length < MAX_CONNS);
+    for (const r of readLogRecords(this.engine, (ev) => WANTED.has(ev), named)) this.record(r);
     this.refreshDests();
   }
 
@@ -78,24 +83,26 @@ export class Recorder {
       case A.LOG_EV_SCHEDULE: this.decide(r); break;
       case A.LOG_EV_CONN_NEW: {
         const old = this.live.get(r.a);
-        if (old && old.ended === null) old.ended = this.relTime(r.time);
-        const t = this.relTime(r.time);
+        if (old) { if (old.ended === null) old.ended = this.relTime(r.time); this.live.delete(r.a); }
+        if (this.conns.length >= MAX_CONNS) { this.untracked++; break; }
+        const t = this.relTime(r.time), state = stateName(r.proto, r.state);
         const e: ConnEntry = {
           idx: r.a, id: this.nextId++, proto: protoName(r.proto), client: addrPort(r.caddr, r.cport),
           virtual: addrPort(r.vaddr, r.vport), dest: this.dests.get(r.b)?.key ?? addrPort(r.daddr, r.dport),
-          state: stateName(r.proto, r.state), created: t, ended: null, template: (r.c & A.CF_TEMPLATE) !== 0,
-          history: [[t, stateName(r.proto, r.state)]],
+          state, created: t, ended: null, template: (r.c & A.CF_TEMPLATE) !== 0, history: [[t, state]],
         };
         this.live.set(r.a, e);
-        if (this.conns.length < MAX_CONNS) this.conns.push(e); else this.untracked++;
+        this.conns.push(e);
         break;
       }
       case A.LOG_EV_STATE: {
-        const from = stateName(r.proto, r.oldState), to = stateName(r.proto, r.state);
-        const k = `${protoName(r.proto)} ${from}→${to}`;
+        const k = (r.proto << 16) | (r.oldState << 8) | r.state;
         this.transitions.set(k, (this.transitions.get(k) ?? 0) + 1);
         const e = this.live.get(r.a);
-        if (e) { e.state = to; e.history.push([this.relTime(r.time), to]); }
+        if (e) {
+          e.state = stateName(r.proto, r.state);
+          if (e.history.length < MAX_HISTORY) e.history.push([this.relTime(r.time), e.state]);
+        }
         break;
       }
       case A.LOG_EV_CONN_EXPIRE: {
@@ -121,12 +128,11 @@ export class Recorder {
       if (r.c & A.CF_INACTIVE) p.inactive++; else p.active++;
       this.pending.set(r.b, p);
     }
-    const chosen = this.dests.get(r.b)!.key;
-    this.decisions.push({
-      t: this.relTime(r.time), service: svc.key, client: addrPort(r.caddr, r.cport), dest: chosen,
-      scheduler: svc.scheduler, reason: decisionReason(svc.scheduler, cands, chosen, svc.persistent, template), candidates: cands,
-    });
-    if (this.decisions.length > this.maxDecisions) this.decisions.shift();
+    const dec: PendingDecision = {
+      t: this.relTime(r.time), service: svc.key, client: addrPort(r.caddr, r.cport), dest: this.dests.get(r.b)!.key,
+      scheduler: svc.scheduler, reason: "", candidates: cands, persistent: svc.persistent, template,
+    };
+    this.decisions[this.decisionHead++ % this.maxDecisions] = dec;   // a ring of the last maxDecisions
   }
 
   /** Adds a sample when the capture clock passed the next sample time (or `force`). */
@@ -166,9 +172,24 @@ export class Recorder {
     this.interval *= 2;
   }
 
-  transitionCounts(): [string, number][] { return [...this.transitions].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)); }
-  /** The last `n` decisions kept, newest first. */
-  recentDecisions(n = 50): Decision[] { return this.decisions.slice(-n).reverse(); }
+  /** "TCP SYN_RECV→ESTABLISHED" -> count, most frequent first. */
+  transitionCounts(): [string, number][] {
+    const named = [...this.transitions].map(([k, n]): [string, number] => {
+      const proto = k >>> 16;
+      return [`${protoName(proto)} ${stateName(proto, (k >>> 8) & 255)}→${stateName(proto, k & 255)}`, n];
+    });
+    return named.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  }
+  /** The last `n` decisions kept, newest first, with their reason (worded only here, for what is shown). */
+  recentDecisions(n = 50): Decision[] {
+    const out: Decision[] = [];
+    const have = Math.min(this.decisionHead, this.maxDecisions);
+    for (let k = 1; k <= Math.min(n, have); k++) {
+      const { persistent, template, ...d } = this.decisions[(this.decisionHead - k) % this.maxDecisions];
+      out.push({ ...d, reason: d.reason || decisionReason(d.scheduler, d.candidates, d.dest, persistent, template) });
+    }
+    return out;
+  }
   connCounts() { return { tracked: this.conns.length, untracked: this.untracked, logLost: this.engine.counter(A.CNT_LOG_LOST) }; }
 
   connPage(q: ConnQuery): ConnPage {

@@ -30,6 +30,7 @@ export function renderTotals(v: ViewModel): void {
   $("totals").replaceChildren(...cells.map(([id, label, n]) => h("div", { class: "total" }, h("span", { class: "label" }, label), h("span", { class: "num", testid: id }, int(n)))));
   $("time").textContent = `${sec(v.timeSec)} / ${sec(v.durationSec)}`;
   $("engine-ms").textContent = v.source === "replay" ? `engine ${v.engineMs.toFixed(1)} ms` : "";
+  $("engine-ms").dataset.ms = String(v.engineMs);
 }
 
 export function renderServices(v: ViewModel): void {

@@ -18,12 +18,14 @@ const SLICE_MS = 30;          // engine work per turn before yielding to message
 const POST_EVERY_MS = 100;    // view updates while playing
 /** Packets per engine batch at low speeds: one, so decisions see the dests exactly as they were. */
 const EXACT_SPEED = 10;
+/** Packets per batch otherwise: the engine's log ring (4096 records) holds what a batch logs. */
+const RECORD_BATCH = 512;
 
 let module: Promise<WebAssembly.Module> | null = null;
 const wasm = () => (module ??= WebAssembly.compileStreaming(fetch(WASM_URL)));
 
 interface Replay {
-  req: LoadRequest; run: ReplayRun; engine: Engine; rec: Recorder; t: ReplayTimers;
+  req: LoadRequest; record: boolean; run: ReplayRun; engine: Engine; rec: Recorder; t: ReplayTimers;
   startSec: number; durationSec: number; totalPackets: number;
 }
 let cur: Replay | null = null;
@@ -47,16 +49,17 @@ async function open(req: LoadRequest): Promise<Replay> {
   const rules = parseRules(req.rules, req.rulesName);
   const sysctls = new SysctlSet({ cpus: navigator.hardwareConcurrency || 1 });
   if (req.sysctl) loadSysctlConf(sysctls, req.sysctl, "sysctl.conf");
-  sysctls.set("debug_level", RECORD_DEBUG_LEVEL);
+  const record = req.record !== false;
+  if (record) sysctls.set("debug_level", RECORD_DEBUG_LEVEL);
   const scan = prescan(bytes, req.captureName);
   const engine = await Engine.create(await wasm());
   const t = replayTimers(engine, sysctls, req.availPages || undefined);
   engine.applyRules(rules);
   const rec = new Recorder(engine, scan.start, scan.end - scan.start);
   const run = new ReplayRun(engine, openCapture(bytes, req.captureName), rules, {
-    reflect: req.reflect, timers: t.timers, afterBatch: () => rec.afterBatch(), maxBatch: 512,
+    reflect: req.reflect, timers: t.timers, ...(record ? { afterBatch: () => rec.afterBatch(), maxBatch: RECORD_BATCH } : {}),
   });
-  return { req, run, engine, rec, t, startSec: scan.start, durationSec: scan.end - scan.start, totalPackets: scan.packets };
+  return { req, record, run, engine, rec, t, startSec: scan.start, durationSec: scan.end - scan.start, totalPackets: scan.packets };
 }
 
 function view(state: ViewModel["state"]): ViewModel {
@@ -91,7 +94,7 @@ function fail(e: unknown): void {
 /** Replays until capture time `relSec` (or the end) as fast as possible. */
 function fastForward(relSec: number): void {
   const c = cur!;
-  c.run.maxBatch = 512;
+  if (c.record) c.run.maxBatch = RECORD_BATCH;
   while (!c.run.ended && (Number.isNaN(c.run.lastTime) || c.run.lastTime - c.startSec < relSec)) {
     c.run.step(256);
     c.rec.sample(c.run.lastTime, c.t.defense);
@@ -103,7 +106,7 @@ function turn(gen: number): void {
   const c = cur;
   const until = performance.now() + SLICE_MS;
   const chunk = speed === Infinity ? Math.max(64, Math.min(8192, Math.floor(c.totalPackets / 400))) : 16;
-  c.run.maxBatch = speed <= EXACT_SPEED ? 1 : 512;
+  if (c.record) c.run.maxBatch = speed <= EXACT_SPEED ? 1 : RECORD_BATCH;
   const target = speed === Infinity ? Infinity : anchorCap + ((performance.now() - anchorWall) / 1000) * speed;
   while (!c.run.ended && performance.now() < until) {
     if (target !== Infinity && !Number.isNaN(c.run.lastTime) && c.run.lastTime - c.startSec >= target) break;
