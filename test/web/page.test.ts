@@ -100,6 +100,38 @@ else {
     } finally { await srv.close(); }
   });
 
+  test("play at 10× advances on the capture clock, pause stops it", async () => {
+    const srv = await startWebServer({ capture, rules, reflect: true });
+    try {
+      await withPage(srv.url, async (page, errors) => {
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await page.evaluate(() => { const s = document.getElementById("speed") as HTMLSelectElement; s.value = "10"; });
+        await page.click("#play");
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="packets"]')?.textContent) > 0, null, { timeout: 30_000 });
+        await page.click("#pause");
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 10_000 });
+        const a = await num(page, "packets");
+        await new Promise((r) => setTimeout(r, 500));
+        assert.is(await num(page, "packets"), a, "nothing replayed while paused");
+        // 40 s of capture at 10x take 4 s: a fraction was replayed before the pause
+        assert.ok(a > 0 && a < ex.packets, `${a} of ${ex.packets}`);
+        assert.equal(errors, []);
+      });
+    } finally { await srv.close(); }
+  });
+
+  test("a bad rules line is an error on the page naming FILE:LINE", async () => {
+    const bad = path.join(tmp, "bad.rules");
+    fs.writeFileSync(bad, "-A -t 10.0.0.100:80 -s wlc\n-a -t 10.0.0.100:80 -r 192.168.10.11:8080 -w 99999999\n");
+    const srv = await startWebServer({ capture, rules: bad });
+    try {
+      await withPage(`${srv.url}?autoplay=max`, async (page) => {
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "error", null, { timeout: 30_000 });
+        assert.match((await page.textContent("#message")) ?? "", /^bad\.rules:2: /);
+      });
+    } finally { await srv.close(); }
+  });
+
   test("live mode shows the director's per-dest conns from its control socket", async () => {
     const sock = path.join(tmp, "ctl.sock");
     const status: DirectorStatus = {
