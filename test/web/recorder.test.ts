@@ -48,6 +48,23 @@ test("state transitions follow how the builder ended each flow", async () => {
   assert.ok(page.rows.length > 0 && page.rows.every((r) => r.state === "ESTABLISHED" && r.history.map((h) => h[1]).join(" ") === "NONE SYN_RECV ESTABLISHED"), JSON.stringify(page.rows[0]));
 });
 
+test("conn table: filter by dest, sort by client both ways, pages", async () => {
+  const { rec, result } = await record(512);
+  const web = result.services.find((s) => s.port === 80)!;
+  const d13 = web.dests.find((d) => d.addr === "192.168.10.13")!;
+  const q = { sort: "client" as const, desc: false, state: "", client: "", dest: "192.168.10.13:8080", offset: 0, limit: 1 << 20 };
+  const all = rec.connPage(q);
+  assert.is(all.total, d13.conns, "every conn the dest counted is listed under it");
+  assert.ok(all.rows.every((r) => r.dest === "192.168.10.13:8080"));
+  for (let k = 1; k < all.rows.length; k++) assert.ok(all.rows[k - 1].client <= all.rows[k].client, "ascending");
+  const down = rec.connPage({ ...q, desc: true });
+  assert.equal(down.rows.map((r) => r.id), all.rows.map((r) => r.id).reverse());
+  const p2 = rec.connPage({ ...q, offset: 10, limit: 10 });
+  assert.equal(p2.rows.map((r) => r.id), all.rows.slice(10, 20).map((r) => r.id));
+  const byId = rec.connPage({ ...q, sort: "created", dest: "", desc: true, limit: 5 });
+  assert.equal(byId.rows.map((r) => r.id), [result.conns.created, result.conns.created - 1, result.conns.created - 2, result.conns.created - 3, result.conns.created - 4]);
+});
+
 test("one packet per batch: every decision is lowest by the scheduler's formula on the counters shown", async () => {
   const { decisions } = await record(1);
   assert.ok(decisions.length > CLIENTS, `${decisions.length} decisions`);

@@ -31,8 +31,16 @@ function draw(): void {
     const seek = $<HTMLInputElement>("seek");
     seek.max = String(v.durationSec); if (document.activeElement !== seek) seek.value = String(v.timeSec);
     $("live-badge").hidden = v.source !== "live";
-    if (v.source === "replay") send({ type: "conns", query });
+    if (v.source === "replay") askConns(v.state !== "playing");
   });
+}
+
+/** Asks the worker for the conn table page; while playing at most twice a second (it sorts in the worker). */
+let lastConns = 0;
+function askConns(now: boolean): void {
+  if (!now && performance.now() - lastConns < 500) return;
+  lastConns = performance.now();
+  send({ type: "conns", query });
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {

@@ -192,17 +192,25 @@ export class Recorder {
   }
   connCounts() { return { tracked: this.conns.length, untracked: this.untracked, logLost: this.engine.counter(A.CNT_LOG_LOST) }; }
 
+  /** One page of the conn table, filtered and sorted (conns are kept in creation order already). */
   connPage(q: ConnQuery): ConnPage {
     const client = q.client.trim(), dest = q.dest.trim();
-    let rows = this.conns.filter((c) => (!q.state || c.state === q.state || (q.state === "expired" && c.ended !== null))
+    let rows = !q.state && !client && !dest ? this.conns : this.conns.filter((c) => (!q.state || c.state === q.state || (q.state === "expired" && c.ended !== null))
       && (!client || c.client.includes(client)) && (!dest || c.dest.includes(dest)));
-    const key: Record<ConnQuery["sort"], (c: ConnEntry) => string | number> = {
-      created: (c) => c.id, client: (c) => c.client, dest: (c) => c.dest, state: (c) => c.state, proto: (c) => c.proto,
-    };
-    const f = key[q.sort] ?? key.created;
-    rows = rows.slice().sort((a, b) => { const x = f(a), y = f(b); return (x < y ? -1 : x > y ? 1 : a.id - b.id) * (q.desc ? -1 : 1); });
-    const states = [...new Set(this.conns.map((c) => c.state))].sort();
-    return { total: rows.length, offset: q.offset, states, rows: rows.slice(q.offset, q.offset + q.limit).map(({ idx, ...r }) => (void idx, r)) };
+    if (q.sort !== "created") {
+      const key: Record<Exclude<ConnQuery["sort"], "created">, (c: ConnEntry) => string> = {
+        client: (c) => c.client, dest: (c) => c.dest, state: (c) => c.state, proto: (c) => c.proto,
+      };
+      const f = key[q.sort];
+      rows = rows.slice().sort((a, b) => { const x = f(a), y = f(b); return x < y ? -1 : x > y ? 1 : a.id - b.id; });
+    }
+    const from = q.desc ? Math.max(0, rows.length - q.offset - q.limit) : q.offset;
+    const to = q.desc ? rows.length - q.offset : q.offset + q.limit;
+    const page = rows.slice(from, Math.max(from, to));
+    if (q.desc) page.reverse();
+    const states = new Set<string>();
+    for (const c of this.conns) states.add(c.state);
+    return { total: rows.length, offset: q.offset, states: [...states].sort(), rows: page.map(({ idx, ...r }) => (void idx, r)) };
   }
 }
 
