@@ -29,7 +29,7 @@ function capture(): Uint8Array {
   const w = new PcapWriter({ initialCapacity: PACKETS * 72 + 64 });
   const frame = new Uint8Array(54);
   const open: number[] = [];                 // flows with ACKs still to send, and how many
-  let next = 0, sent = 0;
+  let next = 0;
   for (let n = 0; n < PACKETS; n++) {
     const ns = Math.floor((n / PACKETS) * 100e9);
     const sec = 1_764_000_000 + Math.floor(ns / 1e9);
@@ -42,9 +42,7 @@ function capture(): Uint8Array {
       if (--open[k + 1] === 0) open.splice(k, 2);
     }
     w.add(sec, ns % 1e9, frame);
-    sent++;
   }
-  void sent;
   return w.toBytes().slice();
 }
 

@@ -1,8 +1,9 @@
-// `wvs web [--port P] [--host H] [--capture F --rules R [--reflect]] [--director SOCKET]`: serves the
+// `wvs web [--port P] [--host H] [--capture F --rules R [--reflect] [--sysctl-file S] [--avail-pages A]]
+// [--director SOCKET]`: serves the
 // page (build/web, built first when stale) from a small node:http static server on 127.0.0.1 (port 0
 // picks a free one; the URL is printed). A capture and rules given here are preloaded: served at
 // fixed URLs (/preload/capture, /preload/rules) that preload.json names, so the page replays them
-// on load. With --director the page follows a running director live (web-live.ts). Node-only.
+// on load (with the sysctls and the --avail-pages schedule of `wvs replay`, for the defense). With --director the page follows a running director live (web-live.ts). Node-only.
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -11,7 +12,8 @@ import { parseArgs, intOption, UsageError } from "./args.ts";
 import { ensureWebBuild, WEB_OUT } from "./web-build.ts";
 import { LiveFeed, socketQuery, type ControlQuery } from "./web-live.ts";
 
-export const WEB_USAGE = "usage: wvs web [--port P] [--host ADDR] [--capture F --rules R [--reflect]] [--director SOCKET]";
+export const WEB_USAGE = "usage: wvs web [--port P] [--host ADDR] [--capture F --rules R [--reflect] [--sysctl-file S] [--avail-pages A]]\n" +
+  "               [--director SOCKET]";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -22,6 +24,8 @@ const MIME: Record<string, string> = {
 export interface WebServerOptions {
   port?: number; host?: string;
   capture?: string; rules?: string; reflect?: boolean;
+  /** A sysctl.conf and an --avail-pages schedule for the preloaded replay (as `wvs replay` takes them). */
+  sysctlFile?: string; availPages?: string;
   /** Live mode: how to ask the director (socketQuery(path) for a real one). */
   director?: { name: string; query: ControlQuery; intervalMs?: number };
   /** Directory served (default build/web). */
@@ -32,11 +36,12 @@ export interface WebServer { url: string; feed: LiveFeed | null; close(): Promis
 
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const root = o.root ?? WEB_OUT;
-  for (const f of [o.capture, o.rules]) if (f && !fs.existsSync(f)) throw new UsageError(`${f}: no such file`);
+  for (const f of [o.capture, o.rules, o.sysctlFile]) if (f && !fs.existsSync(f)) throw new UsageError(`${f}: no such file`);
   const preload = o.director ? { live: true, title: `live: director at ${o.director.name}` }
-    : o.capture && o.rules ? { capture: "preload/capture", captureName: path.basename(o.capture), rules: "preload/rules", rulesName: path.basename(o.rules), reflect: !!o.reflect }
+    : o.capture && o.rules ? { capture: "preload/capture", captureName: path.basename(o.capture), rules: "preload/rules", rulesName: path.basename(o.rules), reflect: !!o.reflect,
+      ...(o.sysctlFile ? { sysctl: "preload/sysctl" } : {}), ...(o.availPages ? { availPages: o.availPages } : {}) }
     : {};
-  const fixed: Record<string, string | undefined> = { "/preload/capture": o.capture, "/preload/rules": o.rules };
+  const fixed: Record<string, string | undefined> = { "/preload/capture": o.capture, "/preload/rules": o.rules, "/preload/sysctl": o.sysctlFile };
   const feed = o.director ? new LiveFeed(o.director.query, o.director.intervalMs) : null;
 
   const server = http.createServer((req, res) => {
@@ -66,16 +71,19 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
 }
 
 export async function webCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["reflect"], values: ["port", "host", "capture", "rules", "director"] });
+  const args = parseArgs(argv, { flags: ["reflect"], values: ["port", "host", "capture", "rules", "director", "sysctl-file", "avail-pages"] });
   if (args.positional.length) throw new UsageError(WEB_USAGE);
   const capture = args.values.get("capture"), rules = args.values.get("rules"), director = args.values.get("director");
   if (!!capture !== !!rules) throw new UsageError(`--capture and --rules go together\n${WEB_USAGE}`);
   if (director && capture) throw new UsageError(`--director and --capture are exclusive\n${WEB_USAGE}`);
-  if (args.flags.has("reflect") && !capture) throw new UsageError(`--reflect needs --capture\n${WEB_USAGE}`);
+  for (const o of ["reflect", "sysctl-file", "avail-pages"]) {
+    if ((args.flags.has(o) || args.values.has(o)) && !capture) throw new UsageError(`--${o} needs --capture\n${WEB_USAGE}`);
+  }
   const port = intOption(args, "port", 0, 65535) ?? 0;
   if (ensureWebBuild()) process.stderr.write(`wvs web: built ${WEB_OUT}\n`);
   const srv = await startWebServer({
     port, host: args.values.get("host"), capture, rules, reflect: args.flags.has("reflect"),
+    sysctlFile: args.values.get("sysctl-file"), availPages: args.values.get("avail-pages"),
     director: director ? { name: director, query: socketQuery(director) } : undefined,
   });
   process.stdout.write(`wvs web: ${srv.url}${capture ? "?autoplay=max" : ""}\n`);

@@ -18,7 +18,8 @@ commands:
          [--sysctl NAME=VALUE]... [--sysctl-file <file>]   the live director (AF_PACKET, root)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
          replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)
-  web [--port P] [--host ADDR] [--capture F --rules R [--reflect]] [--director SOCKET]
+  web [--port P] [--host ADDR] [--capture F --rules R [--reflect] [--sysctl-file S] [--avail-pages A]]
+      [--director SOCKET]
          the page: the engine in the browser, replaying a capture or following a director`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -85,6 +85,28 @@ else {
     } finally { await srv.close(); }
   });
 
+  test("under the defense (sysctl.conf + --avail-pages) the page's totals and drops equal the CLI's", async () => {
+    const conf = path.join(tmp, "defense.sysctl.conf"), avail = "0s:5000,10s:200,25s:5000";
+    fs.writeFileSync(conf, "drop_packet = 1\nsecure_tcp = 1\namemthresh = 1024\n");
+    const r = spawnSync(process.execPath, [path.join(root, "bin/wvs.mjs"), "replay", capture, "--rules", rules, "--reflect", "--json",
+      "--sysctl-file", conf, "--avail-pages", avail], { cwd: root, encoding: "utf8" });
+    assert.is(r.status, 0, r.stderr);
+    const cli = JSON.parse(r.stdout);
+    assert.ok(cli.drops["drop-packet"] > 0, "the low-memory window drops packets");
+    const srv = await startWebServer({ capture, rules, reflect: true, sysctlFile: conf, availPages: avail });
+    try {
+      await withPage(`${srv.url}?autoplay=max`, async (page, errors) => {
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "done", null, { timeout: 60_000 });
+        for (const [id, v] of [["packets", cli.packets], ["forwarded", cli.forwarded], ["dropped", cli.dropped], ["conns-created", cli.conns.created]] as const) {
+          assert.is(await num(page, id), v, id);
+        }
+        for (const [reason, n] of Object.entries(cli.drops)) assert.is(await num(page, `drops-${reason}`), n, reason);
+        assert.match((await page.textContent("#chart-defense")) ?? "", /drop_packet/);
+        assert.equal(errors, []);
+      });
+    } finally { await srv.close(); }
+  });
+
   test("seek replays up to the chosen capture time and pauses there", async () => {
     const srv = await startWebServer({ capture, rules, reflect: true });
     try {
