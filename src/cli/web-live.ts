@@ -29,6 +29,7 @@ export function socketQuery(socketPath: string, timeoutMs = 5000): ControlQuery 
       if (buf.length > MAX_LINE) return fail(new Error(`${socketPath}: answer longer than ${MAX_LINE} bytes`));
       const nl = buf.indexOf("\n");
       if (nl < 0) return;
+      sock.setTimeout(0);
       sock.end();
       try { resolve(JSON.parse(buf.slice(0, nl)) as ControlResponse); } catch { reject(new Error(`${socketPath}: answer is not JSON`)); }
     });

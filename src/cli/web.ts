@@ -55,7 +55,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       if (!f) return send(404, "text/plain", "nothing preloaded\n");
       return fs.readFile(f, (err, data) => (err ? send(500, "text/plain", `${err.message}\n`) : send(200, "application/octet-stream", data)));
     }
-    const rel = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
+    let rel: string;
+    try { rel = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname); }
+    catch { return send(400, "text/plain", "bad path encoding\n"); }
     const file = path.resolve(root, "." + rel);
     if (!file.startsWith(path.resolve(root) + path.sep)) return send(403, "text/plain", "outside the page\n");
     fs.readFile(file, (err, data) => (err ? send(404, "text/plain", `${rel}: not found\n`) : send(200, MIME[path.extname(file)] ?? "application/octet-stream", data)));

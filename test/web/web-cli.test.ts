@@ -53,6 +53,8 @@ test("wvs web --port 0 prints its URL and serves the page, the wasm and the prel
     assert.is(new TextDecoder().decode((await get("preload/rules")).body), "-A -t 10.0.0.1:80 -s rr\n");
     assert.is((await get("..%2f..%2fpackage.json")).status, 403);
     assert.is((await get("nope.js")).status, 404);
+    assert.is((await get("%E0%A4%A")).status, 400, "a malformed escape is refused, the server stays up");
+    assert.is((await get("")).status, 200);
   } finally { child.kill("SIGTERM"); }
 });
 

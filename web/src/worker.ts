@@ -22,7 +22,7 @@ const EXACT_SPEED = 10;
 const RECORD_BATCH = 512;
 
 let module: Promise<WebAssembly.Module> | null = null;
-const wasm = () => (module ??= WebAssembly.compileStreaming(fetch(WASM_URL)));
+const wasm = () => (module ??= WebAssembly.compileStreaming(fetch(WASM_URL)).catch((e) => { module = null; throw new Error(`engine.wasm: ${e instanceof Error ? e.message : e}`); }));
 
 interface Replay {
   req: LoadRequest; record: boolean; run: ReplayRun; engine: Engine; rec: Recorder; t: ReplayTimers;
