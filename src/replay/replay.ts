@@ -61,7 +61,7 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
 
 /**
  * A replay that can stop and resume: step() processes up to n more packets (the browser page replays
- * in slices this way), result() closes it. replayReader is step(Infinity) then result().
+ * in slices this way); result() is the summary so far. replayReader is step(Infinity) then result().
  */
 export class ReplayRun {
   private readonly vips: Uint8Array[];
