@@ -38,6 +38,8 @@ export interface PwPage {
   evaluate<T>(f: string | (() => T)): Promise<T>;
   screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;
   click(sel: string): Promise<void>;
+  setInputFiles(sel: string, files: string | string[]): Promise<void>;
+  check(sel: string): Promise<void>;
 }
 export interface PwBrowser { newPage(): Promise<PwPage>; close(): Promise<void> }
 export interface Playwright { chromium: { launch(o: { executablePath: string; args: string[]; headless?: boolean }): Promise<PwBrowser> } }

@@ -142,6 +142,23 @@ else {
     } finally { await srv.close(); }
   });
 
+  test("files picked with the inputs load and replay (nothing preloaded)", async () => {
+    const srv = await startWebServer({});
+    try {
+      await withPage(srv.url, async (page, errors) => {
+        await page.check("#reflect");
+        await page.setInputFiles("#file-capture", capture);
+        await page.setInputFiles("#file-rules", rules);
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await page.click("#play");                     // speed "max" is the default
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "done", null, { timeout: 60_000 });
+        assert.is(await num(page, "packets"), ex.packets);
+        assert.match((await page.textContent("#title")) ?? "", /page\.pcapng · page\.rules · reflect/);
+        assert.equal(errors, []);
+      });
+    } finally { await srv.close(); }
+  });
+
   test("a bad rules line is an error on the page naming FILE:LINE", async () => {
     const bad = path.join(tmp, "bad.rules");
     fs.writeFileSync(bad, "-A -t 10.0.0.100:80 -s wlc\n-a -t 10.0.0.100:80 -r 192.168.10.11:8080 -w 99999999\n");

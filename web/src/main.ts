@@ -86,6 +86,11 @@ async function take(files: FileList | File[]): Promise<void> {
     const isCapture = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(magic);
     if (isCapture) picked.capture = f; else if (/sysctl/i.test(f.name)) picked.sysctl = f; else picked.rules = f;
   }
+  await pickedChanged();
+}
+
+/** Shows what is picked and loads it once there are a capture and rules. */
+async function pickedChanged(): Promise<void> {
   $("picked").textContent = [picked.capture && `capture ${picked.capture.name}`, picked.rules && `rules ${picked.rules.name}`, picked.sysctl && `sysctl ${picked.sysctl.name}`].filter(Boolean).join(", ");
   if (picked.capture && picked.rules) await loadPicked();
 }
@@ -95,8 +100,8 @@ function wire(): void {
   $("pause").addEventListener("click", () => send({ type: "pause" }));
   $("speed").addEventListener("change", () => { if (latest?.state === "playing") send({ type: "play", speed: speed() }); });
   $("seek").addEventListener("change", () => send({ type: "seek", toSec: Number($<HTMLInputElement>("seek").value) }));
-  $("file-capture").addEventListener("change", (e) => { const f = (e.target as HTMLInputElement).files; if (f?.[0]) { picked.capture = f[0]; void take([]); } });
-  $("file-rules").addEventListener("change", (e) => { const f = (e.target as HTMLInputElement).files; if (f?.[0]) { picked.rules = f[0]; void take([]); } });
+  $("file-capture").addEventListener("change", (e) => { const f = (e.target as HTMLInputElement).files; if (f?.[0]) { picked.capture = f[0]; void pickedChanged(); } });
+  $("file-rules").addEventListener("change", (e) => { const f = (e.target as HTMLInputElement).files; if (f?.[0]) { picked.rules = f[0]; void pickedChanged(); } });
   $("file-sysctl").addEventListener("change", (e) => { const f = (e.target as HTMLInputElement).files; if (f?.[0]) picked.sysctl = f[0]; });
   $("reload").addEventListener("click", () => void loadPicked());
   const zone = document.body;
