@@ -8,6 +8,8 @@ command -v ethtool >/dev/null 2>&1 || [ -x /usr/sbin/ethtool ] || [ -x /sbin/eth
 # nftables and tcpreplay: the live benchmark (bench/live/run.ts) compares against them
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 command -v tcpreplay >/dev/null 2>&1 || need+=(tcpreplay)
+# chromium: the web page tests (test/web/) drive it headless through playwright-core
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then echo "ensure-deps: missing ${need[*]} (not root, not installing)"; exit 0; fi
 export DEBIAN_FRONTEND=noninteractive

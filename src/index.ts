@@ -12,7 +12,7 @@ export { formatList } from "./control/format-list.ts";
 export { formatSave } from "./control/format-save.ts";
 export type * from "./control/model.ts";
 export { SysctlSet, SysctlError, SYSCTLS } from "./control/sysctl.ts";
-export { replayCapture, replayReader, type ReplayOptions, type ReplayResult, type ReplayTimer } from "./replay/replay.ts";
+export { replayCapture, replayReader, ReplayRun, type ReplayOptions, type ReplayResult, type ReplayTimer } from "./replay/replay.ts";
 export { RateEstimator } from "./stats/estimator.ts";
 export { DefenseTimer, updateDefenseLevel, newDefenseState, defenseDefaults } from "./defense/index.ts";
 export { openCapture, CaptureError } from "./io/capture-reader.ts";

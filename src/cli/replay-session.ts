@@ -9,8 +9,9 @@ import { SysctlSet } from "../control/sysctl.ts";
 import { LogDrain } from "../engine/log.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { ReplayTimer } from "../replay/replay.ts";
-import { RateEstimator } from "../stats/estimator.ts";
-import { replayDefense, AvailPagesError, type DefenseTimer } from "../defense/index.ts";
+import type { RateEstimator } from "../stats/estimator.ts";
+import { AvailPagesError, type DefenseTimer } from "../defense/index.ts";
+import { replayTimers, type ReplayTimers } from "../replay/session-timers.ts";
 import { systemSource } from "../defense/meminfo.ts";
 
 export const SESSION_VALUES = ["log", "debug-level", "log-rate", "avail-pages"];
@@ -35,16 +36,15 @@ export function sessionOptions(args: Args) {
 
 /** Wires the options to a fresh engine; call before the rules are applied (their records are logged). */
 export function openSession(engine: Engine, o: ReturnType<typeof sessionOptions>): Session {
-  o.sysctls.apply(engine);
-  let defense: DefenseTimer | null;
-  try { defense = replayDefense({ availPages: o.availPages, vars: o.sysctls.defense(), system: systemSource }); }
+  let t: ReplayTimers;
+  try { t = replayTimers(engine, o.sysctls, o.availPages, systemSource); }
   catch (e) { if (e instanceof AvailPagesError) throw new UsageError(e.message); throw e; }
-  const estimator = new RateEstimator({ enabled: o.sysctls.getInt("run_estimation") !== 0 });
+  const { estimator, defense } = t;
   const logFd = o.logFile ? fs.openSync(o.logFile, "w") : 2;
   const logDrain = new LogDrain(engine, (line) => fs.writeSync(logFd, line), o.logRate ? { rate: o.logRate } : {});
   return {
     sysctls: o.sysctls, estimator, defense, logDrain,
-    timers: [estimator.timer(), ...(defense ? [defense.replayTimer()] : [])],
+    timers: t.timers,
     finish() {
       logDrain.drain();
       if (logDrain.lost) process.stderr.write(`wvs: ${logDrain.lost} debug log lines lost (rate limit or full ring), ${logDrain.written} written\n`);

@@ -19,7 +19,10 @@ commands:
          [--take-forwarding] [--no-vip-arp] [--stats-every N] [--sysctl NAME=VALUE]... [--sysctl-file <file>]
          [--workers N]   the live director (AF_PACKET, root); N > 1: engines in worker threads (fanout by client)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
-         replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)`;
+         replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)
+  web [--port P] [--host ADDR] [--capture F --rules R [--reflect] [--sysctl-file S] [--avail-pages A]]
+      [--director SOCKET]
+         the page: the engine in the browser, replaying a capture or following a director`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       case "blast": { const { blastCommand } = await import("./blast.ts"); return await blastCommand(rest); }
       case "director": { const { directorCommand } = await import("./director.ts"); return await directorCommand(rest); }
       case "proc": { const { procCommand } = await import("./proc.ts"); return await procCommand(rest); }
+      case "web": { const { webCommand } = await import("./web.ts"); return await webCommand(rest); }
       case "adm": { const { main: adm } = await import("./adm.ts"); return await adm(rest); }
       case undefined: case "-h": case "--help": process.stdout.write(USAGE + "\n"); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command '${cmd}'\n${USAGE}`);

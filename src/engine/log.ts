@@ -41,8 +41,12 @@ export function stateName(proto: number, s: number): string {
   return proto === A.PROTO_UDP ? "UDP" : "ERR!";
 }
 
-/** Reads the records the engine wrote since the last drain and marks them consumed. */
-export function readLogRecords(e: Engine): LogRecord[] {
+/**
+ * Reads the records the engine wrote since the last drain and marks them consumed; with `want`, only
+ * the records whose event it accepts are decoded and returned (the others are consumed unread), and
+ * with `addresses`, only the records it accepts get their addresses formatted (others have "").
+ */
+export function readLogRecords(e: Engine, want?: (event: number) => boolean, addresses?: (event: number) => boolean): LogRecord[] {
   const x = e.x;
   const head = x.logWritten() >>> 0, tail = x.logRead() >>> 0;
   const n = (head - tail) >>> 0;
@@ -51,10 +55,13 @@ export function readLogRecords(e: Engine): LogRecord[] {
   const out: LogRecord[] = [];
   for (let k = 0; k < n; k++) {
     const r = base + ((tail + k) & (A.LOG_CAP - 1)) * A.LOG_REC_SIZE;
+    const event = dv.getUint8(r + A.LOG_EVENT);
+    if (want && !want(event)) continue;
     const af = dv.getUint8(r + A.LOG_AF);
-    const addr = (off: number) => (af === 4 || af === 6 ? formatIp(af as Af, u8, r + off) : "");
+    const named = (af === 4 || af === 6) && (!addresses || addresses(event));
+    const addr = (off: number) => (named ? formatIp(af as Af, u8, r + off) : "");
     out.push({
-      time: dv.getUint32(r + A.LOG_TIME, true), event: dv.getUint8(r + A.LOG_EVENT), level: dv.getUint8(r + A.LOG_LEVEL),
+      time: dv.getUint32(r + A.LOG_TIME, true), event, level: dv.getUint8(r + A.LOG_LEVEL),
       af, proto: dv.getUint8(r + A.LOG_PROTO), cport: dv.getUint16(r + A.LOG_CPORT, true),
       vport: dv.getUint16(r + A.LOG_VPORT, true), dport: dv.getUint16(r + A.LOG_DPORT, true),
       state: dv.getUint8(r + A.LOG_STATE), oldState: dv.getUint8(r + A.LOG_OLD_STATE),

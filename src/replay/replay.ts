@@ -32,6 +32,8 @@ export interface ReplayOptions {
   timers?: ReplayTimer[];
   /** Called after every batch ran (the debug log drain, src/engine/log.ts). */
   afterBatch?: (engine: Engine) => void;
+  /** At most this many packets per engine batch (default: as many as fit). */
+  maxBatch?: number;
 }
 
 export interface ReplayTimer { periodSec: number; run(engine: Engine, tsSec: number): void }
@@ -52,87 +54,135 @@ export function replayCapture(engine: Engine, bytes: Uint8Array, name: string, r
 }
 
 export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, opts: ReplayOptions = {}): ReplayResult {
-  const clock = opts.clock ?? (() => performance.now());
-  const limit = opts.limit ?? Infinity;
-  const out = opts.out ?? null;
-  const vips = opts.reflect ? virtualAddresses(rules) : [];
-  const hostDrops: Record<string, number> = {};
-  let hostPassed = 0;
-  const tsSec: number[] = [], tsNs: number[] = [], index: number[] = [];
-  const tap = opts.tap;
-  let packets = 0;
-  let captureError: string | undefined;
-  const total = r.bytes.length;
+  const run = new ReplayRun(engine, r, rules, opts);
+  run.step(Infinity);
+  return run.result();
+}
 
-  const flush = () => {
+/**
+ * A replay that can stop and resume: step() processes up to n more packets (the browser page replays
+ * in slices this way); result() is the summary so far. replayReader is step(Infinity) then result().
+ */
+export class ReplayRun {
+  private readonly vips: Uint8Array[];
+  private readonly hostDrops: Record<string, number> = {};
+  private hostPassed = 0;
+  private readonly tsSec: number[] = [];
+  private readonly tsNs: number[] = [];
+  private readonly index: number[] = [];
+  private readonly timers: { t: ReplayTimer; due: number }[];
+  private readonly limit: number;
+  /** At most this many packets per engine batch; may be changed between steps. */
+  maxBatch: number;
+  private readonly clock: () => number;
+  private elapsedMs = 0;
+  /** Packets read from the capture so far. */
+  packets = 0;
+  /** Capture time (seconds, fractional) of the last packet read, or NaN before the first. */
+  lastTime = NaN;
+  /** Set once the capture (or the limit) is exhausted. */
+  ended = false;
+  captureError: string | undefined;
+
+  constructor(readonly engine: Engine, readonly reader: CaptureReader, readonly rules: RuleSet, readonly opts: ReplayOptions = {}) {
+    this.vips = opts.reflect ? virtualAddresses(rules) : [];
+    this.timers = (opts.timers ?? []).map((t) => ({ t, due: NaN }));
+    this.limit = opts.limit ?? Infinity;
+    this.maxBatch = opts.maxBatch ?? Infinity;
+    this.clock = opts.clock ?? (() => performance.now());
+  }
+
+  private flush(): void {
+    const { engine, opts } = this;
     const n = engine.batchCount;
     if (n === 0) return;
     engine.run();
     opts.afterBatch?.(engine);
-    if (tap) for (let k = 0; k < n; k++) tap(index[k], engine.verdictWord(k), engine, k);
+    const tap = opts.tap, out = opts.out;
+    if (tap) for (let k = 0; k < n; k++) tap(this.index[k], engine.verdictWord(k), engine, k);
     if (!out) return;
     const u8 = engine.u8;
     for (let k = 0; k < n; k++) {
       const len = engine.outLength(k);              // forwarded frames and ICMP errors sent for drops
-      if (len > 0) out.addFrom(tsSec[k], tsNs[k], u8, engine.outOffset(k), len);
+      if (len > 0) out.addFrom(this.tsSec[k], this.tsNs[k], u8, engine.outOffset(k), len);
     }
-  };
+  }
 
-  const timers = (opts.timers ?? []).map((t) => ({ t, due: NaN }));
-  const runTimers = (sec: number) => {
-    for (const x of timers) {
+  private runTimers(sec: number): void {
+    const engine = this.engine;
+    for (const x of this.timers) {
       if (Number.isNaN(x.due)) { x.due = sec + x.t.periodSec; continue; }
       if (sec < x.due) continue;
-      flush();
+      this.flush();
       for (let n = 0; x.due <= sec && n < MAX_TICKS; n++, x.due += x.t.periodSec) {
         engine.advanceTo(engine.jiffies(x.due, 0));
         x.t.run(engine, x.due);
       }
       if (x.due <= sec) x.due = sec + x.t.periodSec;
     }
-  };
-
-  const t0 = clock();
-  try {
-    while (packets < limit && r.next()) {
-      if (timers.length) runTimers(r.tsSec);
-      packets++;
-      const need = r.caplen + LINK_SLACK;
-      let at = engine.reserve(need);
-      if (at < 0) { flush(); at = engine.reserve(need); }
-      if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
-      const len = toEthernet(r.linktype, r.bytes, r.dataOffset, r.caplen, engine.u8, at);
-      if (len < 0) {
-        if (len === LinkError.UnknownProtocol) hostPassed++;
-        else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
-        continue;
-      }
-      let mark = 0;
-      if (rules.marks.length || vips.length) {
-        const p = peekFrame(engine.u8, at, len);
-        if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
-        if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, i) => x === p.src[i]))) {
-          if (engine.batchCount > 0) {                 // the reply's conn may come from this very batch
-            const saved = engine.u8.slice(at, at + len);
-            flush();
-            at = engine.reserve(need);
-            engine.u8.set(saved, at);
-          }
-          engine.reflect(at, len);
-        }
-      }
-      const k = engine.batchCount;
-      tsSec[k] = r.tsSec; tsNs[k] = r.tsFracNs; index[k] = packets - 1;
-      engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
-      if (opts.onProgress && (packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
-    }
-  } catch (e) {
-    if (!(e instanceof CaptureError)) throw e;
-    captureError = e.message;
   }
-  flush();
-  const elapsedMs = clock() - t0;
-  return { ...summarise(engine, packets, hostPassed, hostDrops, elapsedMs), ...(captureError ? { captureError } : {}) };
+
+  /**
+   * Replays up to `n` more packets and processes the pending batch before returning. Returns false
+   * once the capture (or the limit) is done.
+   */
+  step(n: number): boolean {
+    if (this.ended) return false;
+    const { engine, reader: r, rules, vips, opts } = this;
+    const stopAt = Math.min(this.limit, this.packets + n);
+    const total = r.bytes.length;
+    const t0 = this.clock();
+    try {
+      while (this.packets < stopAt) {
+        if (!r.next()) { this.ended = true; break; }
+        this.lastTime = r.tsSec + r.tsFracNs / 1e9;
+        if (this.timers.length) this.runTimers(r.tsSec);
+        this.packets++;
+        const need = r.caplen + LINK_SLACK;
+        let at = engine.batchCount >= this.maxBatch ? -1 : engine.reserve(need);
+        if (at < 0) { this.flush(); at = engine.reserve(need); }
+        if (at < 0) { this.hostDrops["oversize-frame"] = (this.hostDrops["oversize-frame"] ?? 0) + 1; continue; }
+        const len = toEthernet(r.linktype, r.bytes, r.dataOffset, r.caplen, engine.u8, at);
+        if (len < 0) {
+          if (len === LinkError.UnknownProtocol) this.hostPassed++;
+          else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; this.hostDrops[k] = (this.hostDrops[k] ?? 0) + 1; }
+          continue;
+        }
+        let mark = 0;
+        if (rules.marks.length || vips.length) {
+          const p = peekFrame(engine.u8, at, len);
+          if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
+          if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, i) => x === p.src[i]))) {
+            if (engine.batchCount > 0) {                 // the reply's conn may come from this very batch
+              const saved = engine.u8.slice(at, at + len);
+              this.flush();
+              at = engine.reserve(need);
+              engine.u8.set(saved, at);
+            }
+            engine.reflect(at, len);
+          }
+        }
+        const k = engine.batchCount;
+        this.tsSec[k] = r.tsSec; this.tsNs[k] = r.tsFracNs; this.index[k] = this.packets - 1;
+        engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
+        if (opts.onProgress && (this.packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
+      }
+      if (this.packets >= this.limit) this.ended = true;
+    } catch (e) {
+      if (!(e instanceof CaptureError)) throw e;
+      this.captureError = e.message;
+      this.ended = true;
+    }
+    this.flush();
+    this.elapsedMs += this.clock() - t0;
+    return !this.ended;
+  }
+
+  /** The summary so far (the final one once ended). */
+  result(): ReplayResult {
+    const s = summarise(this.engine, this.packets, this.hostPassed, this.hostDrops, this.elapsedMs);
+    return { ...s, ...(this.captureError ? { captureError: this.captureError } : {}) };
+  }
 }
 
 function virtualAddresses(rules: RuleSet): Uint8Array[] {
