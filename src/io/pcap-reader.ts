@@ -7,15 +7,28 @@
 // bits 29-31 = FCS length in 16-bit words); the link type proper is `& 0x0FFFFFFF`.
 // Record: ts_sec u32 | ts_frac u32 | caplen u32 | origlen u32, then caplen bytes.
 //
+// Record fields are read byte by byte (le32/be32 below), not through a DataView: records sit at
+// any alignment, so a Uint32Array view cannot reach them, and the shifts compile to plain loads.
+// readBatch() keeps the whole record state in locals and fills a RecordBatch; next() is one record.
+//
 // Invariants: no allocation per packet; a record whose fraction is out of range (>= 1e6 µs or
 // >= 1e9 ns, seen in fuzzed files) is normalised by carrying whole seconds into tsSec, so
 // tsFracNs always stays below 1e9. Version major must be 2 (as libpcap requires).
 import { CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
+import type { RecordBatch } from "./record-batch.ts";
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
+
+function le32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+}
+
+function be32(b: Uint8Array, p: number): number {
+  return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+}
 
 export class PcapReader extends CaptureReader {
   readonly format = "pcap" as const;
@@ -60,18 +73,12 @@ export class PcapReader extends CaptureReader {
       if (left === 0) return false;
       throw this.fail(pos, "truncated record header", `needs ${RECORD_HEADER} bytes, ${left} left`);
     }
-    const dv = this.dv;
+    const b = this.bytes;
     const lt = this.littleEndian;
-    const caplen = dv.getUint32(pos + 8, lt);
-    if (caplen > this.maxCaplen) {
-      throw this.fail(pos, `caplen ${caplen} exceeds the maximum of ${this.maxCaplen}`);
-    }
-    if (caplen > left - RECORD_HEADER) {
-      throw this.fail(pos, "truncated packet record",
-        `needs ${RECORD_HEADER + caplen} bytes, ${left} left`);
-    }
-    let sec = dv.getUint32(pos, lt);
-    let frac = dv.getUint32(pos + 4, lt);
+    const caplen = lt ? le32(b, pos + 8) : be32(b, pos + 8);
+    this.check(pos, caplen, left);
+    let sec = lt ? le32(b, pos) : be32(b, pos);
+    let frac = lt ? le32(b, pos + 4) : be32(b, pos + 4);
     if (this.nanos) {
       if (frac >= 1e9) { const carry = Math.floor(frac / 1e9); sec += carry; frac -= carry * 1e9; }
     } else {
@@ -81,11 +88,64 @@ export class PcapReader extends CaptureReader {
     this.tsSec = sec;
     this.tsFracNs = frac;
     this.caplen = caplen;
-    this.origLen = dv.getUint32(pos + 12, lt);
+    this.origLen = lt ? le32(b, pos + 12) : be32(b, pos + 12);
     this.recordOffset = pos;
     this.dataOffset = pos + RECORD_HEADER;
     this.pos = pos + RECORD_HEADER + caplen;
     this.index++;
     return true;
+  }
+
+  /** Throws the CaptureError for a record at `pos` whose caplen is too large or runs past the end. */
+  private check(pos: number, caplen: number, left: number): void {
+    if (caplen > this.maxCaplen) {
+      throw this.fail(pos, `caplen ${caplen} exceeds the maximum of ${this.maxCaplen}`);
+    }
+    if (caplen > left - RECORD_HEADER) {
+      throw this.fail(pos, "truncated packet record",
+        `needs ${RECORD_HEADER + caplen} bytes, ${left} left`);
+    }
+  }
+
+  override readBatch(out: RecordBatch, max = out.capacity): number {
+    if (this.failed !== null) throw this.failed;
+    const lim = Math.min(max, out.capacity);
+    const b = this.bytes, end = this.end, maxCaplen = this.maxCaplen, lt = this.littleEndian;
+    const fracMax = this.nanos ? 1e9 : 1e6, fracToNs = this.nanos ? 1 : 1000;
+    const { dataOffset, caplen: caplens, origLen, tsSec, tsFracNs, linktype, recordOffset } = out;
+    const lType = this.linktype;
+    let pos = this.pos;
+    let n = 0;
+    out.count = 0;
+    while (n < lim) {
+      const left = end - pos;
+      if (left < RECORD_HEADER) break;
+      const caplen = lt ? le32(b, pos + 8) : be32(b, pos + 8);
+      if (caplen > maxCaplen || caplen > left - RECORD_HEADER) break;
+      let sec = lt ? le32(b, pos) : be32(b, pos);
+      let frac = lt ? le32(b, pos + 4) : be32(b, pos + 4);
+      if (frac >= fracMax) { const carry = Math.floor(frac / fracMax); sec += carry; frac -= carry * fracMax; }
+      tsSec[n] = sec;
+      tsFracNs[n] = frac * fracToNs;
+      caplens[n] = caplen;
+      origLen[n] = lt ? le32(b, pos + 12) : be32(b, pos + 12);
+      recordOffset[n] = pos;
+      dataOffset[n] = pos + RECORD_HEADER;
+      linktype[n] = lType;
+      pos += RECORD_HEADER + caplen;
+      n++;
+    }
+    if (n === 0) {
+      // Clean end, or a record the loop refused: next() applies the same checks and throws its error.
+      if (lim > 0 && pos !== end && this.next()) { this.copyCurrent(out, 0); out.count = 1; return 1; }
+      return 0;
+    }
+    const k = n - 1;                             // the reader's current record is the batch's last
+    this.pos = pos;
+    this.index += n;
+    this.dataOffset = dataOffset[k]; this.caplen = caplens[k]; this.origLen = origLen[k];
+    this.tsSec = tsSec[k]; this.tsFracNs = tsFracNs[k]; this.recordOffset = recordOffset[k];
+    out.count = n;
+    return n;
   }
 }
