@@ -4,13 +4,19 @@
 // given. Link types other than Ethernet are converted to Ethernet frames first (src/io/linktype.ts).
 // Invariant: packets = forwarded + dropped + passed; host-side problems (a link header too short to
 // convert, a frame larger than a batch) are counted as drops with their own reason names.
-import { openCapture, CaptureError, type CaptureReader } from "../io/capture-reader.ts";
+// Host hot path (profiled with node --cpu-prof, bench/replay-bench.ts): records come a batch at a
+// time from CaptureReader.readBatch() into one reused RecordBatch (no per-packet object or call into
+// the reader); the per-slot time and packet index the flush needs live in typed arrays and are kept
+// only when an output capture or a tap will read them; the verdict loop runs only for a tap or an
+// output capture.
+import { openCapture, CaptureError, RecordBatch, type CaptureReader } from "../io/capture-reader.ts";
 import { toEthernet, LinkError } from "../io/linktype.ts";
 import type { PcapngWriter } from "../io/pcapng-writer.ts";
 import { matchMark } from "../control/iptables-mark.ts";
 import type { RuleSet } from "../control/model.ts";
 import { parseIp } from "../wire/addr.ts";
 import type { Engine } from "../engine/engine.ts";
+import { BATCH_MAX } from "../engine/abi.ts";
 import { peekFrame } from "./peek.ts";
 import { summarise, type ReplaySummary } from "./summary.ts";
 
@@ -58,8 +64,13 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
   const vips = opts.reflect ? virtualAddresses(rules) : [];
   const hostDrops: Record<string, number> = {};
   let hostPassed = 0;
-  const tsSec: number[] = [], tsNs: number[] = [], index: number[] = [];
   const tap = opts.tap;
+  const keepTime = out !== null, keepIndex = tap !== undefined;
+  const tsSec = new Float64Array(keepTime ? BATCH_MAX : 0), tsNs = new Uint32Array(keepTime ? BATCH_MAX : 0);
+  const index = new Float64Array(keepIndex ? BATCH_MAX : 0);
+  const recs = new RecordBatch(BATCH_MAX);
+  const marking = rules.marks.length > 0 || vips.length > 0;
+  const onProgress = opts.onProgress;
   let packets = 0;
   let captureError: string | undefined;
   const total = r.bytes.length;
@@ -94,37 +105,44 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
 
   const t0 = clock();
   try {
-    while (packets < limit && r.next()) {
-      if (timers.length) runTimers(r.tsSec);
-      packets++;
-      const need = r.caplen + LINK_SLACK;
-      let at = engine.reserve(need);
-      if (at < 0) { flush(); at = engine.reserve(need); }
-      if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
-      const len = toEthernet(r.linktype, r.bytes, r.dataOffset, r.caplen, engine.u8, at);
-      if (len < 0) {
-        if (len === LinkError.UnknownProtocol) hostPassed++;
-        else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
-        continue;
-      }
-      let mark = 0;
-      if (rules.marks.length || vips.length) {
-        const p = peekFrame(engine.u8, at, len);
-        if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
-        if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, i) => x === p.src[i]))) {
-          if (engine.batchCount > 0) {                 // the reply's conn may come from this very batch
-            const saved = engine.u8.slice(at, at + len);
-            flush();
-            at = engine.reserve(need);
-            engine.u8.set(saved, at);
-          }
-          engine.reflect(at, len);
+    let got: number;
+    while (packets < limit && (got = r.readBatch(recs, Math.min(BATCH_MAX, limit - packets))) > 0) {
+      const { dataOffset, caplen, linktype, tsSec: recSec, tsFracNs: recNs } = recs;
+      const bytes = r.bytes;
+      for (let i = 0; i < got; i++) {
+        const sec = recSec[i], ns = recNs[i];
+        if (timers.length) runTimers(sec);
+        packets++;
+        const need = caplen[i] + LINK_SLACK;
+        let at = engine.reserve(need);
+        if (at < 0) { flush(); at = engine.reserve(need); }
+        if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
+        const len = toEthernet(linktype[i], bytes, dataOffset[i], caplen[i], engine.u8, at);
+        if (len < 0) {
+          if (len === LinkError.UnknownProtocol) hostPassed++;
+          else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
+          continue;
         }
+        let mark = 0;
+        if (marking) {
+          const p = peekFrame(engine.u8, at, len);
+          if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
+          if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, j) => x === p.src[j]))) {
+            if (engine.batchCount > 0) {               // the reply's conn may come from this very batch
+              const saved = engine.u8.slice(at, at + len);
+              flush();
+              at = engine.reserve(need);
+              engine.u8.set(saved, at);
+            }
+            engine.reflect(at, len);
+          }
+        }
+        const k = engine.batchCount;
+        if (keepTime) { tsSec[k] = sec; tsNs[k] = ns; }
+        if (keepIndex) index[k] = packets - 1;
+        engine.commit(at, len, engine.jiffies(sec, ns), mark);
+        if (onProgress && (packets & 0xffff) === 0) onProgress(recs.recordOffset[i], total);
       }
-      const k = engine.batchCount;
-      tsSec[k] = r.tsSec; tsNs[k] = r.tsFracNs; index[k] = packets - 1;
-      engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
-      if (opts.onProgress && (packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
     }
   } catch (e) {
     if (!(e instanceof CaptureError)) throw e;
