@@ -13,7 +13,8 @@ import { makeTemplate, batchImage, frameAt, FRAME_LEN, VIP, VPORT } from "./work
 export interface SchedRow { scheduler: string; dests: number; pps: number; nsPerConn: number; vsRr: number }
 export interface SchedBench { rows: SchedRow[]; missing: string[]; mhRebuild: { dests: number; tableSize: number; meanMs: number } | null }
 
-function rules(sched: string, n: number): RuleSet {
+/** One TCP service on the bench VIP with n masq dests 172.16.x.y:8080 of weights 1-5, scheduler `sched`. */
+export function schedRules(sched: string, n: number): RuleSet {
   const dests: DestRule[] = [];
   for (let i = 0; i < n; i++) {
     const a = i + 1;
@@ -26,7 +27,7 @@ function rules(sched: string, n: number): RuleSet {
 
 async function engineFor(sched: string, n: number): Promise<Engine | null> {
   const e = await loadEngine({ conns: 1 << 16, dests: 2048 });
-  try { e.applyRules(rules(sched, n)); } catch (err) {
+  try { e.applyRules(schedRules(sched, n)); } catch (err) {
     if (err instanceof EngineError && /Scheduler not found/.test(err.message)) return null;
     throw err;
   }
