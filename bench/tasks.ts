@@ -35,6 +35,18 @@ export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint
   });
 }
 
+/** Creates conns for flows [0, n) with SYN batches (untimed); returns frames transmitted. */
+export function createConns(t: Target, n: number, syn: Template, scratch: Uint8Array<ArrayBuffer>, batch: number, now: number): number {
+  let tx = 0;
+  for (let b = 0; b < n; b += batch) {
+    const m = Math.min(batch, n - b);
+    batchImage(syn, m, (k) => b + k, scratch);
+    t.load(scratch, m, now);
+    tx += t.run(now);
+  }
+  return tx;
+}
+
 export interface SynState { nextFlow: number; now: number; capacity: number; resets: number }
 
 export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st: SynState, batch: number, modes: Mode[], workload = "syn"): TaskInfo[] {
