@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { PcapWriter } from "../src/io/pcap-writer.ts";
 import { openCapture, RecordBatch } from "../src/io/capture-reader.ts";
+import { benchClock, type BenchClock } from "./clock.ts";
 import { makeTemplate, writeFlow, flowAddr, flowPort, FRAME_LEN } from "./workload.ts";
 
 const require = createRequire(import.meta.url);
@@ -31,38 +32,38 @@ export function readerCaptureBytes(packets: number): Uint8Array {
 }
 
 /** Packets/s of readBatch over the whole file (one pass). */
-function oursBatch(bytes: Uint8Array, batch: RecordBatch): { pps: number; packets: number } {
-  const t = process.hrtime.bigint();
+function oursBatch(bytes: Uint8Array, batch: RecordBatch, clock: BenchClock): { pps: number; packets: number } {
+  const t = clock.nowMs();
   const r = openCapture(bytes, "reader-bench.pcap");
   let n = 0, sum = 0;
   while (r.readBatch(batch) > 0) { const c = batch.count; for (let i = 0; i < c; i++) sum += batch.caplen[i]; n += c; }
-  const ns = Number(process.hrtime.bigint() - t);
+  const ms = clock.nowMs() - t;
   if (sum <= 0) throw new Error("reader bench: no bytes");
-  return { pps: n / (ns / 1e9), packets: n };
+  return { pps: n / (ms / 1e3), packets: n };
 }
 
 /** Packets/s of next() over the whole file (one pass). */
-function oursNext(bytes: Uint8Array): { pps: number; packets: number } {
-  const t = process.hrtime.bigint();
+function oursNext(bytes: Uint8Array, clock: BenchClock): { pps: number; packets: number } {
+  const t = clock.nowMs();
   const r = openCapture(bytes, "reader-bench.pcap");
   let n = 0, sum = 0;
   while (r.next()) { sum += r.caplen; n++; }
-  const ns = Number(process.hrtime.bigint() - t);
+  const ms = clock.nowMs() - t;
   if (sum <= 0) throw new Error("reader bench: no bytes");
-  return { pps: n / (ns / 1e9), packets: n };
+  return { pps: n / (ms / 1e3), packets: n };
 }
 
-function theirs(bytes: Uint8Array): Promise<{ pps: number; packets: number }> {
+function theirs(bytes: Uint8Array, clock: BenchClock): Promise<{ pps: number; packets: number }> {
   return new Promise((resolve, reject) => {
     function* chunks(): Generator<Buffer> {
       for (let o = 0; o < bytes.length; o += CHUNK) yield Buffer.from(bytes.buffer, bytes.byteOffset + o, Math.min(CHUNK, bytes.length - o));
     }
-    const t = process.hrtime.bigint();
+    const t = clock.nowMs();
     let n = 0;
     const p = pcapParser.parse(Readable.from(chunks(), { objectMode: false }));
     p.on("packet", () => { n++; });
     p.on("error", reject);
-    p.on("end", () => resolve({ pps: n / (Number(process.hrtime.bigint() - t) / 1e9), packets: n }));
+    p.on("end", () => resolve({ pps: n / ((clock.nowMs() - t) / 1e3), packets: n }));
   });
 }
 
@@ -76,18 +77,18 @@ export interface ReaderBench {
 }
 
 /** Median of `times` passes each (pcap-parser: at most 3, it is slow). */
-export async function runReaderBench(packets: number, times: number, log: (s: string) => void): Promise<ReaderBench> {
+export async function runReaderBench(packets: number, times: number, log: (s: string) => void, clock: BenchClock = benchClock("wall")): Promise<ReaderBench> {
   const bytes = readerCaptureBytes(packets);
   log(`reader bench: ${packets} packets, ${(bytes.length / 2 ** 20).toFixed(1)} MiB classic pcap in memory`);
   const batch = new RecordBatch(1024);
   const runs: number[] = [], nextRuns: number[] = [], ppRuns: number[] = [];
-  oursBatch(bytes, batch); oursNext(bytes);            // warm-up pass (JIT), not counted
+  oursBatch(bytes, batch, clock); oursNext(bytes, clock);            // warm-up pass (JIT), not counted
   for (let i = 0; i < times; i++) {
-    const b = oursBatch(bytes, batch), n = oursNext(bytes);
+    const b = oursBatch(bytes, batch, clock), n = oursNext(bytes, clock);
     if (b.packets !== packets || n.packets !== packets) throw new Error(`reader bench: read ${b.packets}/${n.packets} of ${packets}`);
     runs.push(b.pps); nextRuns.push(n.pps);
     if (i < 3) {
-      const t = await theirs(bytes);
+      const t = await theirs(bytes, clock);
       if (t.packets !== packets) throw new Error(`reader bench: pcap-parser read ${t.packets} of ${packets}`);
       ppRuns.push(t.pps);
     }

@@ -6,6 +6,7 @@
 import { PcapWriter } from "../src/io/pcap-writer.ts";
 import { loadEngine } from "../src/engine/load-node.ts";
 import { replayCapture } from "../src/replay/replay.ts";
+import { benchClock, type BenchClock } from "./clock.ts";
 import { RULES, FRAME_LEN, makeTemplate, writeFlow, flowAddr, flowPort, rng } from "./workload.ts";
 
 /** The benchmark capture: flows SYNs, then rounds x flows ACKs. */
@@ -32,13 +33,13 @@ export function replayCaptureBytes(flows: number, rounds: number): Uint8Array {
 export interface ReplayBench { packets: number; pps: number; runs: number[]; forwarded: number }
 
 /** Replays the capture `times` times, each on a fresh engine; packets/s of the best run and all runs. */
-export async function runReplayBench(bytes: Uint8Array, flows: number, times: number): Promise<ReplayBench> {
+export async function runReplayBench(bytes: Uint8Array, flows: number, times: number, clock: BenchClock = benchClock("wall")): Promise<ReplayBench> {
   const runs: number[] = [];
   let packets = 0, forwarded = 0;
   for (let i = 0; i < times; i++) {
     const e = await loadEngine({ conns: Math.max(1024, flows * 2) });
     e.applyRules(RULES);
-    const r = replayCapture(e, bytes, "bench.pcap", RULES);
+    const r = replayCapture(e, bytes, "bench.pcap", RULES, { clock: clock.nowMs });
     if (r.forwarded !== r.packets) throw new Error(`replay bench: ${r.forwarded} of ${r.packets} forwarded`);
     packets = r.packets; forwarded = r.forwarded;
     runs.push(r.pps);

@@ -6,6 +6,7 @@
 // same in-memory file, reader-bench.ts) and the whole replay host loop (replay-bench.ts).
 // --plot adds sweeps (table size, dest count) and writes SVG charts to bench/results/ (plots.ts);
 // --check compares the ratios with bench/baseline.json and exits 1 on a regression (check.ts).
+// --cpu-clock times with process CPU time instead of wall time (clock.ts; for a shared machine).
 // --quick shrinks everything to a few seconds for the smoke test; speed is reported here, never
 // asserted in tests. Progress goes to stderr; with --json stdout carries exactly one JSON object.
 import { Bench } from "tinybench";
@@ -22,6 +23,7 @@ import { runReaderBench } from "./reader-bench.ts";
 import { replayCaptureBytes, runReplayBench } from "./replay-bench.ts";
 import { addSweeps, sweepResults } from "./sweeps.ts";
 import { writePlots } from "./plots.ts";
+import { benchClock } from "./clock.ts";
 import { compareRatios, formatCheck, readBaseline, baselineFrom } from "./check.ts";
 import fs from "node:fs";
 import path from "node:path";
@@ -37,6 +39,7 @@ const quick = args.includes("--quick");
 const plot = args.includes("--plot");
 const check = args.includes("--check");
 const saveBaseline = args.includes("--save-baseline");
+const clock = benchClock(args.includes("--cpu-clock") ? "cpu" : "wall");
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASELINE_FILE = path.join(here, "baseline.json");
 const log = (s: string): void => { process.stderr.write(s + "\n"); };
@@ -104,7 +107,7 @@ const wlcStateB = { nextFlow: 0, now: T0, capacity: cfg.conns, resets: 0 };
 
 const bench = new Bench({
   name: "wvs", time: cfg.timeMs, warmupTime: cfg.warmupMs, iterations: cfg.iterations, warmupIterations: 4,
-  timestampProvider: "hrtimeNow",
+  timestampProvider: clock.provider,
 });
 const infos: TaskInfo[] = [
   ...addEstablished(bench, "engine", estT, pool, BATCH, T0, ["run", "copy+run", "push+run"]),
@@ -121,12 +124,12 @@ bench.addEventListener("cycle", (ev) => log(`done: ${ev.task?.name}`));
 log(`running ${infos.length} tasks...`);
 bench.runSync();
 
-const sweepBench = plot ? await addSweeps({ quick, batch: BATCH, t0: T0, log, wlcDests: WLC_DESTS }) : null;
+const sweepBench = plot ? await addSweeps({ quick, batch: BATCH, t0: T0, log, wlcDests: WLC_DESTS, clock }) : null;
 if (sweepBench) { log(`running ${sweepBench.infos.length} sweep tasks...`); sweepBench.bench.runSync(); }
 
-const readerRun = await runReaderBench(cfg.readerPackets, cfg.readerPasses, log);
+const readerRun = await runReaderBench(cfg.readerPackets, cfg.readerPasses, log, clock);
 log(`replay host loop: ${cfg.replayFlows} flows x ${cfg.replayRounds + 1} packets...`);
-const replayLoop = await runReplayBench(replayCaptureBytes(cfg.replayFlows, cfg.replayRounds), cfg.replayFlows, cfg.replayTimes);
+const replayLoop = await runReplayBench(replayCaptureBytes(cfg.replayFlows, cfg.replayRounds), cfg.replayFlows, cfg.replayTimes, clock);
 
 const rows = taskRows(bench, infos);
 const pps = (name: string): number => rows.find((r) => r.name === name)!.pps;
@@ -169,10 +172,10 @@ const sanity = {
   replayForwardedAll: replayLoop.forwarded === replayLoop.packets,
   establishedConnsAfter: { engine: estT.conns(), baseline: estBT.conns() },
 };
-const schedulers = await runSchedBench(quick, log);
+const schedulers = await runSchedBench(quick, log, clock);
 const report = {
   date: new Date().toISOString(), quick, command: `npm run bench --${args.length ? " " + args.join(" ") : ""}`,
-  machine: machine(),
+  machine: machine(), clock: clock.description,
   config: { ...cfg, batch: BATCH, frameBytes: FRAME_LEN, service: "TCP 10.0.0.1:80 wlc, 4 masq dests (weights 1-4)" },
   replay, baseline, bytesPerConn: memory.abiBytesPerConn, memory,
   reader: { pps: readerRun.reader.pps, nextPps: readerRun.reader.nextPps, runs: readerRun.reader.runs, nextRuns: readerRun.reader.nextRuns, api: readerRun.reader.api, packets: readerRun.packets, fileBytes: readerRun.fileBytes },
@@ -193,7 +196,7 @@ if (plot) {
   log(`plots: ${written.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
 }
 if (saveBaseline) {
-  fs.writeFileSync(BASELINE_FILE, JSON.stringify(baselineFrom(ratios, report.date, report.command, 0.25), null, 2) + "\n");
+  fs.writeFileSync(BASELINE_FILE, JSON.stringify(baselineFrom(ratios, report.date, report.command, 0.3), null, 2) + "\n");
   log(`wrote ${path.relative(process.cwd(), BASELINE_FILE)}`);
 }
 

@@ -10,16 +10,17 @@ import { EngineTarget, BaselineTarget } from "./targets.ts";
 import { addEstablished, addSyn, createConns, type TaskInfo } from "./tasks.ts";
 import { schedRules } from "./sched-bench.ts";
 import { taskRows, type TaskRow } from "./report.ts";
+import type { BenchClock } from "./clock.ts";
 
 export interface SweepBench { bench: Bench; infos: TaskInfo[]; tableSizes: number[]; dests: number[] }
 
 export interface SweepPoint { x: number; engine: number; baseline: number }
 export interface Sweeps { tableSize: SweepPoint[]; wlcDests: SweepPoint[] }
 
-export async function addSweeps(o: { quick: boolean; batch: number; t0: number; log: (s: string) => void; wlcDests: number }): Promise<SweepBench> {
+export async function addSweeps(o: { quick: boolean; batch: number; t0: number; log: (s: string) => void; wlcDests: number; clock: BenchClock }): Promise<SweepBench> {
   const tableSizes = o.quick ? [1 << 12] : [1 << 12, 1 << 14, 1 << 16, 1 << 18];
   const dests = o.quick ? [10] : [10, 1000];
-  const bench = new Bench({ name: "sweeps", time: o.quick ? 30 : 800, warmupTime: o.quick ? 5 : 150, iterations: 8, warmupIterations: 4, timestampProvider: "hrtimeNow" });
+  const bench = new Bench({ name: "sweeps", time: o.quick ? 30 : 800, warmupTime: o.quick ? 5 : 150, iterations: 8, warmupIterations: 4, timestampProvider: o.clock.provider });
   const syn = makeTemplate("S"), ack = makeTemplate("A");
   const scratch = new Uint8Array(frameAt(o.batch));
   const infos: TaskInfo[] = [];
