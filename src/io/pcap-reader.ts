@@ -7,7 +7,7 @@
 // bits 29-31 = FCS length in 16-bit words); the link type proper is `& 0x0FFFFFFF`.
 // Record: ts_sec u32 | ts_frac u32 | caplen u32 | origlen u32, then caplen bytes.
 //
-// Record fields are read byte by byte (le32/be32 below), not through a DataView: records sit at
+// Record fields are read byte by byte (le32/be32 of u32.ts), not through a DataView: records sit at
 // any alignment, so a Uint32Array view cannot reach them, and the shifts compile to plain loads.
 // readBatch() keeps the whole record state in locals and fills a RecordBatch; next() is one record.
 //
@@ -16,19 +16,12 @@
 // tsFracNs always stays below 1e9. Version major must be 2 (as libpcap requires).
 import { CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
 import type { RecordBatch } from "./record-batch.ts";
+import { le32, be32 } from "./u32.ts";
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
-
-function le32(b: Uint8Array, p: number): number {
-  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
-}
-
-function be32(b: Uint8Array, p: number): number {
-  return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
-}
 
 export class PcapReader extends CaptureReader {
   readonly format = "pcap" as const;

@@ -12,10 +12,12 @@ import { skipSuite } from "../helpers/skip.ts";
 import { openCapture, RecordBatch, CaptureError } from "../../src/io/capture-reader.ts";
 import { PcapWriter } from "../../src/io/pcap-writer.ts";
 import { ourRead, type OurPacket } from "./_oracles.ts";
+import { BlockBuilder } from "./_pcapng-build.ts";
 
 /** Every record readBatch yields, checking the reader's current record after each batch. */
-function batchRead(bytes: Uint8Array, name: string, size: number): { packets: OurPacket[]; error: unknown } {
+function batchRead(bytes: Uint8Array, name: string, size: number): { packets: OurPacket[]; error: unknown; current: [number, number, number, number][] } {
   const packets: OurPacket[] = [];
+  const current: [number, number, number, number][] = [];   // reader's index, interface, linktype, FCS after each batch
   const batch = new RecordBatch(size);
   try {
     const r = openCapture(bytes, name);
@@ -38,15 +40,24 @@ function batchRead(bytes: Uint8Array, name: string, size: number): { packets: Ou
       assert.is(r.tsSec, last.tsSec);
       assert.is(r.tsFracNs, last.tsFracNs);
       assert.ok(Buffer.from(r.data).equals(Buffer.from(last.data)));
+      current.push([r.index, r.interfaceId, r.linktype, r.fcsLen]);
     }
-    return { packets, error: null };
+    return { packets, error: null, current };
   } catch (err) {
-    return { packets, error: err };
+    return { packets, error: err, current };
   }
+}
+
+/** [interface, linktype, FCS length] of every packet as next() leaves the reader. */
+function nextStates(bytes: Uint8Array, name: string): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  try { const r = openCapture(bytes, name); while (r.next()) out.push([r.interfaceId, r.linktype, r.fcsLen]); } catch { /* the error is compared elsewhere */ }
+  return out;
 }
 
 function agree(bytes: Uint8Array, name: string): void {
   const want = ourRead(bytes, name);
+  const states = nextStates(bytes, name);
   for (const size of [1, 3, 1024]) {
     const got = batchRead(bytes, name, size);
     const where = `${name} (batch ${size})`;
@@ -56,6 +67,9 @@ function agree(bytes: Uint8Array, name: string): void {
       assert.equal([a.tsSec, a.tsFracNs, a.caplen, a.origLen, a.linktype, a.recordOffset],
         [b.tsSec, b.tsFracNs, b.caplen, b.origLen, b.linktype, b.recordOffset], `${where} packet ${i}`);
       assert.ok(Buffer.from(a.data).equals(Buffer.from(b.data)), `${where} packet ${i}: bytes`);
+    }
+    for (const [index, ifId, linktype, fcs] of got.current) {
+      assert.equal([ifId, linktype, fcs], states[index], `${where}: reader state after the batch ending at packet ${index}`);
     }
     if (want.error === null) { assert.is(got.error, null, `${where}: ${String(got.error)}`); continue; }
     assert.instance(got.error, CaptureError, `${where}: error kind`);
@@ -106,6 +120,40 @@ test("readBatch agrees with next() on nanosecond, big-endian, out-of-range-fract
   new DataView(huge.buffer).setUint32(off + 8, 300_000, true);
   agree(huge, "huge.pcap");
   assert.match(String(ourRead(huge, "huge.pcap").error), /caplen 300000 exceeds/);
+});
+
+test("readBatch agrees with next() on hand-built pcapng: byte orders, sections, interfaces, clocks, block types, damage", () => {
+  const b = new BlockBuilder();
+  const d = (n: number, fill: number) => Buffer.alloc(n, fill);
+  b.shb(false);                                           // big-endian section, µs clock
+  b.idb(1, 0);
+  for (let i = 0; i < 5; i++) b.epb(0, 1_600_000_000_000_000n + BigInt(i) * 1001n, d(60 + i, i));
+  b.raw(0x777, Buffer.from("unknown block"));
+  b.epb(0, 1_600_000_001_000_000n, d(61, 9));
+  b.shb(true);                                            // little endian: four interfaces, four clocks
+  b.idb(113, 0, [b.tsresol(9), b.fcslen(32)]);
+  b.idb(1, 0, [b.tsresol(0x94)]);                         // 2^-20: the BigInt path (next() only)
+  b.idb(101, 0, [b.tsresol(3), b.tsoffset(-100n)]);
+  b.idb(1, 64);
+  for (let i = 0; i < 12; i++) {
+    const ts = 1_700_000_000_123_456_789n + BigInt(i) * 7_777_777n;
+    b.epb(i % 3, ts, d(20 + i, 0x40 + i), 1500);
+    if (i % 4 === 0) b.pb(1, ts, d(33, i));
+    if (i % 5 === 0) b.spb(100, d(64, i));
+    if (i === 6) b.raw(5, Buffer.alloc(12));
+  }
+  b.shb(true);                                            // a new section forgets the interfaces
+  b.idb(1, 0, [b.tsresol(6)]);
+  for (let i = 0; i < 7; i++) b.epb(0, 1_700_000_000_000_000n + BigInt(i), d(54, i));
+  const whole = new Uint8Array(b.bytes());
+  assert.ok(ourRead(whole, "built.pcapng").packets.length > 30);
+  agree(whole, "built.pcapng");
+  for (let cut = 4; cut < whole.length; cut += 37) agree(whole.subarray(0, cut), `built-cut-${cut}.pcapng`);
+  const bad = whole.slice();                              // an EPB trailer that disagrees with its header
+  const at = Buffer.from(bad).indexOf(Buffer.alloc(61, 9)); // the big-endian section's last packet data
+  bad[at + 64 + 3] ^= 0x10;
+  assert.match(String(ourRead(bad, "bad.pcapng").error), /block length mismatch/);
+  agree(bad, "bad.pcapng");
 });
 
 test("a batch smaller than its capacity (max argument) and a zero max", () => {
