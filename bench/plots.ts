@@ -1,7 +1,8 @@
 // Writes the SVG charts of `npm run bench -- --plot` into bench/results/ from one run's report:
 // established throughput against table size, new connections/s with wlc against dest count (engine
 // and baseline each), and new connections/s per scheduler at 10/100/1000 dests (engine). Each chart
-// names the run's date and machine in its title line so a committed chart says where it came from.
+// names the run's date, machine and clock in its title so a committed chart says where it came from.
+// `node --import tsx bench/plots.ts REPORT.json [DIR]` redraws the charts from a saved --json report.
 import fs from "node:fs";
 import path from "node:path";
 import { lineChart, barChart, si } from "./svg-chart.ts";
@@ -9,7 +10,7 @@ import type { Sweeps } from "./sweeps.ts";
 import type { SchedBench } from "./sched-bench.ts";
 
 export interface PlotInput {
-  date: string; quick: boolean;
+  date: string; quick: boolean; clock: string;
   machine: { cpu: string; cores: number };
   sweeps: Sweeps | null;
   schedulers: SchedBench;
@@ -19,7 +20,7 @@ const pow2 = (v: number): string => { const e = Math.log2(v); return Number.isIn
 
 export function writePlots(rep: PlotInput, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const when = `${rep.date.slice(0, 16).replace("T", " ")}Z, ${rep.machine.cores} cores${rep.quick ? ", QUICK run" : ""}`;
+  const when = `${rep.date.slice(0, 16).replace("T", " ")}Z, ${rep.machine.cores} cores${rep.clock.startsWith("process CPU") ? ", CPU clock" : ""}${rep.quick ? ", QUICK run" : ""}`;
   const files: [string, string][] = [];
   if (rep.sweeps) {
     const t = rep.sweeps.tableSize;
@@ -48,4 +49,10 @@ export function writePlots(rep: PlotInput, dir: string): string[] {
     })]);
   }
   return files.map(([name, svg]) => { const f = path.join(dir, name); fs.writeFileSync(f, svg); return f; });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [file, dir = path.join(path.dirname(new URL(import.meta.url).pathname), "results")] = process.argv.slice(2);
+  if (!file) { console.error("usage: node --import tsx bench/plots.ts REPORT.json [DIR]"); process.exit(2); }
+  for (const f of writePlots(JSON.parse(fs.readFileSync(file, "utf8")) as PlotInput, dir)) console.log(f);
 }
