@@ -2,8 +2,8 @@
 // independent reader the io tests compare with) on the SAME large classic pcap held in memory, in
 // the same run. The file: `packets` Ethernet/IPv4/TCP frames of the bench workload, lengths cycling
 // through a small-packet-heavy mix (54-590 bytes), microsecond timestamps, little endian.
-// Ours: readBatch() over the whole buffer (the bulk API replay uses) and, separately, next() (the
-// one-record cursor); pcap-parser: fed the same bytes as a stream of 64 KiB chunks, as
+// Ours: readBatch() over the whole buffer (the bulk API) and, separately, next() (the one-record
+// cursor replay uses); pcap-parser: fed the same bytes as a stream of 64 KiB chunks, as
 // fs.createReadStream would hand them over, counting 'packet' events. File reading is excluded from
 // both. Every run must see every packet, or the figure is refused.
 import { createRequire } from "node:module";

@@ -1,6 +1,7 @@
 // A reusable batch of capture records: what CaptureReader.readBatch() fills, one typed-array slot per
-// record, so a hot loop (replay, the reader benchmark) walks many records per call without creating an
-// object per packet. Browser-safe. Slot i of every array describes the same record; packet bytes stay
+// record, so a bulk consumer (the reader benchmark, tools that scan a whole capture) walks many
+// records per call without creating an object per packet. (Replay uses the next() cursor: in its loop,
+// which does much more per packet, the cursor measured faster; bench/RESULTS.md.) Browser-safe. Slot i of every array describes the same record; packet bytes stay
 // in the reader's `bytes` at dataOffset[i] .. dataOffset[i] + caplen[i] (never copied).
 // Invariants: 0 <= count <= capacity; slots at or past `count` hold stale values from earlier calls.
 
@@ -8,8 +9,8 @@ export class RecordBatch {
   readonly capacity: number;
   /** Records filled by the last readBatch(). */
   count = 0;
-  /** Offset in the reader's bytes of each packet's first captured byte. */
-  readonly dataOffset: Float64Array;
+  /** Offset in the reader's bytes of each packet's first captured byte (a Buffer is < 2^32 bytes). */
+  readonly dataOffset: Uint32Array;
   readonly caplen: Uint32Array;
   readonly origLen: Uint32Array;
   /** Whole seconds (Float64Array: pcapng offsets may make them negative or beyond 2^32). */
@@ -24,7 +25,7 @@ export class RecordBatch {
   constructor(capacity = 1024) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`bad record batch capacity ${capacity}`);
     this.capacity = capacity;
-    this.dataOffset = new Float64Array(capacity);
+    this.dataOffset = new Uint32Array(capacity);
     this.caplen = new Uint32Array(capacity);
     this.origLen = new Uint32Array(capacity);
     this.tsSec = new Float64Array(capacity);

@@ -4,12 +4,12 @@
 // given. Link types other than Ethernet are converted to Ethernet frames first (src/io/linktype.ts).
 // Invariant: packets = forwarded + dropped + passed; host-side problems (a link header too short to
 // convert, a frame larger than a batch) are counted as drops with their own reason names.
-// Host hot path (profiled with node --cpu-prof, bench/replay-bench.ts): records come a batch at a
-// time from CaptureReader.readBatch() into one reused RecordBatch (no per-packet object or call into
-// the reader); the per-slot time and packet index the flush needs live in typed arrays and are kept
-// only when an output capture or a tap will read them; the verdict loop runs only for a tap or an
-// output capture.
-import { openCapture, CaptureError, RecordBatch, type CaptureReader } from "../io/capture-reader.ts";
+// Host hot path (profiled with node --cpu-prof, bench/replay-bench.ts): the reader is a cursor
+// (next() sets fields, no object per packet); the per-slot time and packet index the flush needs
+// live in typed arrays and are written only when an output capture or a tap will read them; the
+// verdict loop runs only for a tap or an output capture. A/B against readBatch() (RecordBatch) in
+// this loop measured the cursor faster here (bench/RESULTS.md), so replay keeps next().
+import { openCapture, CaptureError, type CaptureReader } from "../io/capture-reader.ts";
 import { toEthernet, LinkError } from "../io/linktype.ts";
 import type { PcapngWriter } from "../io/pcapng-writer.ts";
 import { matchMark } from "../control/iptables-mark.ts";
@@ -68,7 +68,6 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
   const keepTime = out !== null, keepIndex = tap !== undefined;
   const tsSec = new Float64Array(keepTime ? BATCH_MAX : 0), tsNs = new Uint32Array(keepTime ? BATCH_MAX : 0);
   const index = new Float64Array(keepIndex ? BATCH_MAX : 0);
-  const recs = new RecordBatch(BATCH_MAX);
   const marking = rules.marks.length > 0 || vips.length > 0;
   const onProgress = opts.onProgress;
   let packets = 0;
@@ -105,44 +104,41 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
 
   const t0 = clock();
   try {
-    let got: number;
-    while (packets < limit && (got = r.readBatch(recs, Math.min(BATCH_MAX, limit - packets))) > 0) {
-      const { dataOffset, caplen, linktype, tsSec: recSec, tsFracNs: recNs } = recs;
-      const bytes = r.bytes;
-      for (let i = 0; i < got; i++) {
-        const sec = recSec[i], ns = recNs[i];
-        if (timers.length) runTimers(sec);
-        packets++;
-        const need = caplen[i] + LINK_SLACK;
-        let at = engine.reserve(need);
-        if (at < 0) { flush(); at = engine.reserve(need); }
-        if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
-        const len = toEthernet(linktype[i], bytes, dataOffset[i], caplen[i], engine.u8, at);
-        if (len < 0) {
-          if (len === LinkError.UnknownProtocol) hostPassed++;
-          else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
-          continue;
-        }
-        let mark = 0;
-        if (marking) {
-          const p = peekFrame(engine.u8, at, len);
-          if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
-          if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, j) => x === p.src[j]))) {
-            if (engine.batchCount > 0) {               // the reply's conn may come from this very batch
-              const saved = engine.u8.slice(at, at + len);
-              flush();
-              at = engine.reserve(need);
-              engine.u8.set(saved, at);
-            }
-            engine.reflect(at, len);
-          }
-        }
-        const k = engine.batchCount;
-        if (keepTime) { tsSec[k] = sec; tsNs[k] = ns; }
-        if (keepIndex) index[k] = packets - 1;
-        engine.commit(at, len, engine.jiffies(sec, ns), mark);
-        if (onProgress && (packets & 0xffff) === 0) onProgress(recs.recordOffset[i], total);
+    while (packets < limit && r.next()) {
+      const sec = r.tsSec;
+      if (timers.length) runTimers(sec);
+      packets++;
+      const caplen = r.caplen;
+      const need = caplen + LINK_SLACK;
+      let at = engine.reserve(need);
+      if (at < 0) { flush(); at = engine.reserve(need); }
+      if (at < 0) { hostDrops["oversize-frame"] = (hostDrops["oversize-frame"] ?? 0) + 1; continue; }
+      const len = toEthernet(r.linktype, r.bytes, r.dataOffset, caplen, engine.u8, at);
+      if (len < 0) {
+        if (len === LinkError.UnknownProtocol) hostPassed++;
+        else { const k = len === LinkError.TooShort ? "truncated-link-header" : "unsupported-link-type"; hostDrops[k] = (hostDrops[k] ?? 0) + 1; }
+        continue;
       }
+      let mark = 0;
+      if (marking) {
+        const p = peekFrame(engine.u8, at, len);
+        if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
+        if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, j) => x === p.src[j]))) {
+          if (engine.batchCount > 0) {                 // the reply's conn may come from this very batch
+            const saved = engine.u8.slice(at, at + len);
+            flush();
+            at = engine.reserve(need);
+            engine.u8.set(saved, at);
+          }
+          engine.reflect(at, len);
+        }
+      }
+      const k = engine.batchCount;
+      const ns = r.tsFracNs;
+      if (keepTime) { tsSec[k] = sec; tsNs[k] = ns; }
+      if (keepIndex) index[k] = packets - 1;
+      engine.commit(at, len, engine.jiffies(sec, ns), mark);
+      if (onProgress && (packets & 0xffff) === 0) onProgress(r.recordOffset, total);
     }
   } catch (e) {
     if (!(e instanceof CaptureError)) throw e;
