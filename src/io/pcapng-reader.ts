@@ -12,7 +12,7 @@
 // offset) and if_fcslen (13; bits of FCS at the end of each frame).
 //
 // readBatch() takes well-formed Enhanced Packet Blocks on a decimal-resolution interface in a tight
-// loop (fields read byte by byte, u32.ts) and hands every other block (SHB, IDB, SPB, PB, skipped
+// loop and hands every other block (SHB, IDB, SPB, PB, skipped
 // types, damage) to next(), so both paths share one set of rules.
 //
 // Invariants: no allocation per packet for resolutions 10^-0 .. 10^-9 (exact integer arithmetic on
@@ -20,7 +20,6 @@
 // whole nanoseconds. A new SHB starts a new interface list. Damaged blocks are CaptureErrors.
 import { CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
 import type { RecordBatch } from "./record-batch.ts";
-import { u32 } from "./u32.ts";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -93,7 +92,7 @@ export class PcapngReader extends CaptureReader {
   override readBatch(out: RecordBatch, max = out.capacity): number {
     if (this.failed !== null) throw this.failed;
     const lim = Math.min(max, out.capacity);
-    const b = this.bytes, end = this.end, maxCaplen = this.maxCaplen;
+    const dv = this.dv, end = this.end, maxCaplen = this.maxCaplen;
     let n = 0;
     let synced = 0;                              // slots [0, synced) are already counted in this.index
     let ifLast = 0;                              // interface of the last fast-path slot
@@ -101,16 +100,16 @@ export class PcapngReader extends CaptureReader {
     while (n < lim) {
       const pos = this.pos;
       const le = this.littleEndian;
-      if (end - pos >= 32 && u32(b, pos, le) === EPB) {
-        const len = u32(b, pos + 4, le);
-        const ifId = u32(b, pos + 8, le);
+      if (end - pos >= 32 && dv.getUint32(pos, le) === EPB) {
+        const len = dv.getUint32(pos + 4, le);
+        const ifId = dv.getUint32(pos + 8, le);
         const ifc = this.interfaces[ifId];
-        const caplen = u32(b, pos + 20, le);
-        if (len >= 32 && (len & 3) === 0 && len <= end - pos && u32(b, pos + len - 4, le) === len &&
+        const caplen = dv.getUint32(pos + 20, le);
+        if (len >= 32 && (len & 3) === 0 && len <= end - pos && dv.getUint32(pos + len - 4, le) === len &&
             ifc !== undefined && ifc.unitsPerSec !== 0 && caplen <= maxCaplen && caplen <= len - 32) {
-          this.setTime(ifc, u32(b, pos + 12, le), u32(b, pos + 16, le));
+          this.setTime(ifc, dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le));
           out.tsSec[n] = this.tsSec; out.tsFracNs[n] = this.tsFracNs;
-          out.caplen[n] = caplen; out.origLen[n] = u32(b, pos + 24, le);
+          out.caplen[n] = caplen; out.origLen[n] = dv.getUint32(pos + 24, le);
           out.dataOffset[n] = pos + 28; out.recordOffset[n] = pos; out.linktype[n] = ifc.linktype;
           this.pos = pos + len;
           ifLast = ifId;
