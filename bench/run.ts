@@ -60,6 +60,13 @@ const createConns = (t: Target, n: number): number => createConns0(t, n, syn, sc
 const { gc, source: gcSource } = findGc();
 const started = Date.now();
 
+// Capture reading and the replay host loop first, while the heap is small: later the 1 M-conn
+// baseline table keeps V8's concurrent marking busy, which a CPU clock would charge to them.
+const readerRun = await runReaderBench(cfg.readerPackets, cfg.readerPasses, log, clock);
+log(`replay host loop: ${cfg.replayFlows} flows x ${cfg.replayRounds + 1} packets...`);
+const replayLoop = await runReplayBench(replayCaptureBytes(cfg.replayFlows, cfg.replayRounds), cfg.replayFlows, cfg.replayTimes, clock);
+gc?.();
+
 log(`creating ${cfg.conns} conns in the engine...`);
 const est = await loadEngine({ conns: cfg.conns });
 est.applyRules(RULES);
@@ -127,9 +134,6 @@ bench.runSync();
 const sweepBench = plot ? await addSweeps({ quick, batch: BATCH, t0: T0, log, wlcDests: WLC_DESTS, clock }) : null;
 if (sweepBench) { log(`running ${sweepBench.infos.length} sweep tasks...`); sweepBench.bench.runSync(); }
 
-const readerRun = await runReaderBench(cfg.readerPackets, cfg.readerPasses, log, clock);
-log(`replay host loop: ${cfg.replayFlows} flows x ${cfg.replayRounds + 1} packets...`);
-const replayLoop = await runReplayBench(replayCaptureBytes(cfg.replayFlows, cfg.replayRounds), cfg.replayFlows, cfg.replayTimes, clock);
 
 const rows = taskRows(bench, infos);
 const pps = (name: string): number => rows.find((r) => r.name === name)!.pps;
@@ -196,7 +200,7 @@ if (plot) {
   log(`plots: ${written.map((f) => path.relative(process.cwd(), f)).join(", ")}`);
 }
 if (saveBaseline) {
-  fs.writeFileSync(BASELINE_FILE, JSON.stringify(baselineFrom(ratios, report.date, report.command, 0.3), null, 2) + "\n");
+  fs.writeFileSync(BASELINE_FILE, JSON.stringify(baselineFrom(ratios, report.date, report.command, 0.4), null, 2) + "\n");
   log(`wrote ${path.relative(process.cwd(), BASELINE_FILE)}`);
 }
 
