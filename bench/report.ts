@@ -64,12 +64,12 @@ export function targets(v: TargetInputs): Targets {
 const M = (n: number): string => (n / 1e6).toFixed(3) + " M";
 
 export function printReadable(rep: {
-  date: string; quick: boolean; machine: ReturnType<typeof machine>; config: Record<string, unknown>; rows: TaskRow[];
+  date: string; quick: boolean; clock: string; machine: ReturnType<typeof machine>; config: Record<string, unknown>; rows: TaskRow[];
   ratios: Record<string, number>; memory: EngineMemory; baseline: { bytesPerConn: number; gc: string }; targets: Targets;
 }): void {
   const m = rep.machine;
   console.log(`wvs bench — ${rep.date}\n${m.cpu}, ${m.cores} cores, node ${m.node}, ${m.platform}`);
-  console.log(`config: ${JSON.stringify(rep.config)}\n`);
+  console.log(`clock: ${rep.clock}\nconfig: ${JSON.stringify(rep.config)}\n`);
   if (rep.quick) console.log("QUICK RUN: small table and short samples; smoke check only, not representative figures\n");
   console.table(rep.rows.map((r) => ({
     task: r.name, "packets/s": M(r.pps), "batch mean µs": r.batchMeanUs.toFixed(1), "p99 µs": r.batchP99Us.toFixed(1),

@@ -24,7 +24,7 @@ import { replayCaptureBytes, runReplayBench } from "./replay-bench.ts";
 import { addSweeps, sweepResults } from "./sweeps.ts";
 import { writePlots } from "./plots.ts";
 import { benchClock } from "./clock.ts";
-import { compareRatios, formatCheck, readBaseline, baselineFrom } from "./check.ts";
+import { compareRatios, formatCheck, readBaseline, baselineFrom, type BaselineFile } from "./check.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,10 @@ const clock = benchClock(args.includes("--cpu-clock") ? "cpu" : "wall");
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASELINE_FILE = path.join(here, "baseline.json");
 const log = (s: string): void => { process.stderr.write(s + "\n"); };
+let checkBase: BaselineFile | null = null;        // a bad baseline file fails before the run, not after
+if (check) {
+  try { checkBase = readBaseline(BASELINE_FILE); } catch (err) { log(`bench --check: ${(err as Error).message}`); process.exit(2); }
+}
 
 const cfg = quick
   ? { conns: 1 << 14, timeMs: 40, warmupMs: 10, iterations: 8, poolBatches: 4, readerPackets: 1 << 14, readerPasses: 3, replayFlows: 1024, replayRounds: 3, replayTimes: 1 }
@@ -216,7 +220,7 @@ else {
   console.log(`\nsanity: ${JSON.stringify(sanity)}; wall ${report.wallSeconds.toFixed(1)} s`);
 }
 if (check) {
-  const result = compareRatios(ratios, readBaseline(BASELINE_FILE));
+  const result = compareRatios(ratios, checkBase!);
   (json ? log : console.log)(formatCheck(result));
   if (!result.ok) process.exitCode = 1;
 }
