@@ -25,6 +25,7 @@ export function si(v: number): string {
   if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)} G`;
   if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)} M`;
   if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)} k`;
+  if (a >= 100) return String(Math.round(v));
   return `${+v.toPrecision(3)}`;
 }
 
