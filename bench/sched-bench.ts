@@ -8,12 +8,14 @@ import { loadEngine } from "../src/engine/load-node.ts";
 import { SCHEDULER_IDS, EngineError, type Engine } from "../src/engine/engine.ts";
 import { BATCH_MAX, HZ } from "../src/engine/abi.ts";
 import type { DestRule, RuleSet } from "../src/control/model.ts";
+import { benchClock, type BenchClock } from "./clock.ts";
 import { makeTemplate, batchImage, frameAt, FRAME_LEN, VIP, VPORT } from "./workload.ts";
 
 export interface SchedRow { scheduler: string; dests: number; pps: number; nsPerConn: number; vsRr: number }
 export interface SchedBench { rows: SchedRow[]; missing: string[]; mhRebuild: { dests: number; tableSize: number; meanMs: number } | null }
 
-function rules(sched: string, n: number): RuleSet {
+/** One TCP service on the bench VIP with n masq dests 172.16.x.y:8080 of weights 1-5, scheduler `sched`. */
+export function schedRules(sched: string, n: number): RuleSet {
   const dests: DestRule[] = [];
   for (let i = 0; i < n; i++) {
     const a = i + 1;
@@ -26,18 +28,18 @@ function rules(sched: string, n: number): RuleSet {
 
 async function engineFor(sched: string, n: number): Promise<Engine | null> {
   const e = await loadEngine({ conns: 1 << 16, dests: 2048 });
-  try { e.applyRules(rules(sched, n)); } catch (err) {
+  try { e.applyRules(schedRules(sched, n)); } catch (err) {
     if (err instanceof EngineError && /Scheduler not found/.test(err.message)) return null;
     throw err;
   }
   return e;
 }
 
-export async function runSchedBench(quick: boolean, log: (s: string) => void): Promise<SchedBench> {
+export async function runSchedBench(quick: boolean, log: (s: string) => void, clock: BenchClock = benchClock("wall")): Promise<SchedBench> {
   const sizes = quick ? [10] : [10, 100, 1000];
   const syn = makeTemplate("S");
   const image = new Uint8Array(frameAt(BATCH_MAX));
-  const bench = new Bench({ name: "sched", time: quick ? 30 : 250, warmupTime: quick ? 5 : 50, iterations: 8, warmupIterations: 2, timestampProvider: "hrtimeNow" });
+  const bench = new Bench({ name: "sched", time: quick ? 30 : 250, warmupTime: quick ? 5 : 50, iterations: 8, warmupIterations: 2, timestampProvider: clock.provider });
   const missing: string[] = [];
   const tasks: { scheduler: string; dests: number; name: string }[] = [];
   for (const sched of Object.keys(SCHEDULER_IDS)) {
@@ -66,15 +68,15 @@ export async function runSchedBench(quick: boolean, log: (s: string) => void): P
     const rr = rows.find((x) => x.scheduler === "rr" && x.dests === r.dests);
     r.vsRr = rr ? r.nsPerConn / rr.nsPerConn : 0;
   }
-  return { rows, missing, mhRebuild: await mhRebuild(quick ? 100 : 1000, quick ? 3 : 30) };
+  return { rows, missing, mhRebuild: await mhRebuild(quick ? 100 : 1000, quick ? 3 : 30, clock) };
 }
 
 /** Mean time of an mh table rebuild (a weight edit triggers one) with n dests. */
-async function mhRebuild(n: number, times: number): Promise<SchedBench["mhRebuild"]> {
+async function mhRebuild(n: number, times: number, clock: BenchClock): Promise<SchedBench["mhRebuild"]> {
   const e = await engineFor("mh", n);
   if (!e) return null;
   const d = e.applied[0].dests[0];
-  const t0 = performance.now();
+  const t0 = clock.nowMs();
   for (let i = 0; i < times; i++) e.editDest(d.index, { ...d.rule, weight: 1 + (i % 3) });
-  return { dests: n, tableSize: 4093, meanMs: (performance.now() - t0) / times };
+  return { dests: n, tableSize: 4093, meanMs: (clock.nowMs() - t0) / times };
 }

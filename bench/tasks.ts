@@ -35,9 +35,21 @@ export function addEstablished(bench: Bench, side: string, t: Target, pool: Uint
   });
 }
 
+/** Creates conns for flows [0, n) with SYN batches (untimed); returns frames transmitted. */
+export function createConns(t: Target, n: number, syn: Template, scratch: Uint8Array<ArrayBuffer>, batch: number, now: number): number {
+  let tx = 0;
+  for (let b = 0; b < n; b += batch) {
+    const m = Math.min(batch, n - b);
+    batchImage(syn, m, (k) => b + k, scratch);
+    t.load(scratch, m, now);
+    tx += t.run(now);
+  }
+  return tx;
+}
+
 export interface SynState { nextFlow: number; now: number; capacity: number; resets: number }
 
-export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st: SynState, batch: number, modes: Mode[]): TaskInfo[] {
+export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st: SynState, batch: number, modes: Mode[], workload = "syn"): TaskInfo[] {
   const image = new Uint8Array(frameAt(batch));
   const prepare = (): void => {
     if (t.conns() + batch > st.capacity) {
@@ -50,7 +62,7 @@ export function addSyn(bench: Bench, side: string, t: Target, syn: Template, st:
     st.nextFlow += batch;
   };
   return modes.map((mode) => {
-    const info: TaskInfo = { name: `${side} syn ${mode}`, side, workload: "syn", mode, batch, packets: 0, tx: 0 };
+    const info: TaskInfo = { name: `${side} ${workload} ${mode}`, side, workload, mode, batch, packets: 0, tx: 0 };
     const count = (tx: number): void => { info.tx += tx; info.packets += batch; };
     if (mode === "run") {
       bench.add(info.name, () => count(t.run(st.now)), { async: false, beforeEach: () => { prepare(); t.load(image, batch, st.now); } });

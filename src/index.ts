@@ -15,7 +15,7 @@ export { SysctlSet, SysctlError, SYSCTLS } from "./control/sysctl.ts";
 export { replayCapture, replayReader, ReplayRun, type ReplayOptions, type ReplayResult, type ReplayTimer } from "./replay/replay.ts";
 export { RateEstimator } from "./stats/estimator.ts";
 export { DefenseTimer, updateDefenseLevel, newDefenseState, defenseDefaults } from "./defense/index.ts";
-export { openCapture, CaptureError } from "./io/capture-reader.ts";
+export { openCapture, CaptureError, RecordBatch } from "./io/capture-reader.ts";
 export { readCaptureFile } from "./io/capture-file.ts";
 export { PcapngWriter } from "./io/pcapng-writer.ts";
 export { PcapWriter } from "./io/pcap-writer.ts";

@@ -5,6 +5,9 @@
 // - A reader walks one in-memory Uint8Array; it never copies packet bytes. After next() returns
 //   true, the packet is bytes[dataOffset .. dataOffset + caplen); `data` makes that view on demand
 //   (one small object per call, so hot loops should use bytes/dataOffset/caplen instead).
+// - readBatch() is the bulk form of next(): it fills a reusable RecordBatch (record-batch.ts) with
+//   up to its capacity of records and leaves the reader on the last one, exactly as that many next()
+//   calls would. It stops before a damaged record; the following call throws its CaptureError.
 // - Timestamps are split into integer seconds (tsSec) and nanoseconds (0 <= tsFracNs < 1e9), since
 //   epoch nanoseconds exceed 2^53 and would lose precision as one number.
 // - Every problem with the file is a CaptureError naming the file and the byte offset of the
@@ -13,6 +16,8 @@
 // - Policy for a truncated final record (a file cut short while being written or copied): it is an
 //   error, not a silent end. The caller decides whether to keep the packets already read
 //   (err.packetsRead of them) and report the damage; a replay should do both.
+
+import type { RecordBatch } from "./record-batch.ts";
 
 /** libpcap's MAXIMUM_SNAPLEN: the largest caplen accepted unless the caller raises it. */
 export const DEFAULT_MAX_CAPLEN = 262144;
@@ -82,6 +87,36 @@ export abstract class CaptureReader {
 
   /** Advances to the next packet; false at a clean end of file; throws CaptureError on damage. */
   abstract next(): boolean;
+
+  /**
+   * Fills `out` with up to `max` (default its capacity) next records and returns how many (also in
+   * out.count); 0 at a clean end of file. Records before a damaged one are returned first; the call
+   * that would start at the damaged record throws its CaptureError. This generic form calls next();
+   * readers override it with a loop that keeps the record state in locals.
+   */
+  readBatch(out: RecordBatch, max = out.capacity): number {
+    const lim = Math.min(max, out.capacity);
+    let n = 0;
+    out.count = 0;
+    while (n < lim) {
+      try {
+        if (!this.next()) break;
+      } catch (err) {
+        if (n === 0) throw err;
+        break;                                   // sticky: the next call throws it
+      }
+      this.copyCurrent(out, n++);
+    }
+    out.count = n;
+    return n;
+  }
+
+  /** Copies the current record into slot k of `out`. */
+  protected copyCurrent(out: RecordBatch, k: number): void {
+    out.dataOffset[k] = this.dataOffset; out.caplen[k] = this.caplen; out.origLen[k] = this.origLen;
+    out.tsSec[k] = this.tsSec; out.tsFracNs[k] = this.tsFracNs; out.linktype[k] = this.linktype;
+    out.recordOffset[k] = this.recordOffset;
+  }
 
   /** The current packet's captured bytes, as a view (no copy). */
   get data(): Uint8Array {

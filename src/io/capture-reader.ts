@@ -4,6 +4,9 @@
 // Usage, allocation-free per packet:
 //   const r = openCapture(bytes, "trace.pcap");
 //   while (r.next()) use(r.bytes, r.dataOffset, r.caplen, r.linktype, r.tsSec, r.tsFracNs);
+// Bulk form, fewer calls per packet (record-batch.ts):
+//   const batch = new RecordBatch(1024);
+//   while (r.readBatch(batch) > 0) for (let i = 0; i < batch.count; i++) use(batch.dataOffset[i], ...);
 // The format comes from the magic, never from the file name (IcmpPackets.pcap in the shared corpus
 // is really pcapng). Errors are CaptureError (see capture-base.ts for the truncated-record policy).
 import { CaptureError, CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
@@ -13,6 +16,7 @@ import { PcapngReader, PCAPNG_SHB } from "./pcapng-reader.ts";
 export { CaptureError, CaptureReader, DEFAULT_MAX_CAPLEN } from "./capture-base.ts";
 export type { CaptureFormat, OpenCaptureOptions } from "./capture-base.ts";
 export { PcapReader } from "./pcap-reader.ts";
+export { RecordBatch } from "./record-batch.ts";
 export { PcapngReader, type PcapngInterface } from "./pcapng-reader.ts";
 
 /** Which format the first bytes announce, or null for neither. */

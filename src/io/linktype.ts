@@ -94,9 +94,22 @@ function frame(dst: Uint8Array, dstOff: number, ethertype: number, src: Uint8Arr
   return total;
 }
 
+/** Below this length, 32-bit word moves through DataViews beat set(subarray()) (a view object per call). */
+const WORD_COPY_MAX = 96;
+let srcArr: Uint8Array | null = null, srcDv: DataView | null = null;
+let dstArr: Uint8Array | null = null, dstDv: DataView | null = null;
+
+function viewOf(a: Uint8Array): DataView { return new DataView(a.buffer, a.byteOffset, a.byteLength); }
+
 function copy(dst: Uint8Array, at: number, src: Uint8Array, off: number, len: number): void {
-  if (len <= 16) { for (let i = 0; i < len; i++) dst[at + i] = src[off + i]; }
-  else dst.set(src.subarray(off, off + len), at);
+  if (len > WORD_COPY_MAX) { dst.set(src.subarray(off, off + len), at); return; }
+  // The last source and destination arrays keep their DataViews (a replay uses the same two throughout).
+  if (src !== srcArr) { srcArr = src; srcDv = viewOf(src); }
+  if (dst !== dstArr) { dstArr = dst; dstDv = viewOf(dst); }
+  const s = srcDv!, d = dstDv!;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) d.setUint32(at + i, s.getUint32(off + i));
+  for (; i < len; i++) dst[at + i] = src[off + i];
 }
 
 function ipEthertype(src: Uint8Array, off: number): number {

@@ -11,10 +11,15 @@
 // if_tsoffset (14; seconds added to every timestamp, so tsSec may be negative only with a negative
 // offset) and if_fcslen (13; bits of FCS at the end of each frame).
 //
+// readBatch() takes well-formed Enhanced Packet Blocks on a decimal-resolution interface in a tight
+// loop and hands every other block (SHB, IDB, SPB, PB, skipped
+// types, damage) to next(), so both paths share one set of rules.
+//
 // Invariants: no allocation per packet for resolutions 10^-0 .. 10^-9 (exact integer arithmetic on
 // 32-bit halves); other resolutions (2^-n, finer than ns) take a BigInt path and are truncated to
 // whole nanoseconds. A new SHB starts a new interface list. Damaged blocks are CaptureErrors.
 import { CaptureReader, hex32, type OpenCaptureOptions } from "./capture-base.ts";
+import type { RecordBatch } from "./record-batch.ts";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -82,6 +87,61 @@ export class PcapngReader extends CaptureReader {
       if (type === IDB) this.readIdb(pos, len);
       else if (type === PB_OBSOLETE) { this.readPacket(pos, len, dv.getUint16(pos + 8, le)); return true; }
     }
+  }
+
+  override readBatch(out: RecordBatch, max = out.capacity): number {
+    if (this.failed !== null) throw this.failed;
+    const lim = Math.min(max, out.capacity);
+    const dv = this.dv, end = this.end, maxCaplen = this.maxCaplen;
+    let n = 0;
+    let synced = 0;                              // slots [0, synced) are already counted in this.index
+    let ifLast = 0;                              // interface of the last fast-path slot
+    out.count = 0;
+    while (n < lim) {
+      const pos = this.pos;
+      const le = this.littleEndian;
+      if (end - pos >= 32 && dv.getUint32(pos, le) === EPB) {
+        const len = dv.getUint32(pos + 4, le);
+        const ifId = dv.getUint32(pos + 8, le);
+        const ifc = this.interfaces[ifId];
+        const caplen = dv.getUint32(pos + 20, le);
+        if (len >= 32 && (len & 3) === 0 && len <= end - pos && dv.getUint32(pos + len - 4, le) === len &&
+            ifc !== undefined && ifc.unitsPerSec !== 0 && caplen <= maxCaplen && caplen <= len - 32) {
+          this.setTime(ifc, dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le));
+          out.tsSec[n] = this.tsSec; out.tsFracNs[n] = this.tsFracNs;
+          out.caplen[n] = caplen; out.origLen[n] = dv.getUint32(pos + 24, le);
+          out.dataOffset[n] = pos + 28; out.recordOffset[n] = pos; out.linktype[n] = ifc.linktype;
+          this.pos = pos + len;
+          ifLast = ifId;
+          n++;
+          continue;
+        }
+      }
+      // Any other block, well-formed or not, goes through next(): one definition of the rules.
+      if (n > synced) { this.syncFast(out, synced, n, ifLast); synced = n; }
+      let more: boolean;
+      try {
+        more = this.next();
+      } catch (err) {
+        if (n === 0) throw err;
+        break;                                   // sticky: the next call throws it
+      }
+      if (!more) break;
+      this.copyCurrent(out, n++);
+      synced = n;
+    }
+    if (n > synced) this.syncFast(out, synced, n, ifLast);
+    out.count = n;
+    return n;
+  }
+
+  /** Counts fast-path slots [from, n) in this.index and makes slot n-1 the reader's current record. */
+  private syncFast(out: RecordBatch, from: number, n: number, ifId: number): void {
+    const k = n - 1;
+    this.index += n - from;
+    this.dataOffset = out.dataOffset[k]; this.caplen = out.caplen[k]; this.origLen = out.origLen[k];
+    this.tsSec = out.tsSec[k]; this.tsFracNs = out.tsFracNs[k]; this.recordOffset = out.recordOffset[k];
+    this.linktype = out.linktype[k]; this.interfaceId = ifId; this.fcsLen = this.interfaces[ifId].fcsLen;
   }
 
   private readShb(pos: number): void {

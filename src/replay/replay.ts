@@ -4,6 +4,10 @@
 // given. Link types other than Ethernet are converted to Ethernet frames first (src/io/linktype.ts).
 // Invariant: packets = forwarded + dropped + passed; host-side problems (a link header too short to
 // convert, a frame larger than a batch) are counted as drops with their own reason names.
+// Host hot path (profiled with node --cpu-prof, bench/replay-bench.ts): the reader is a cursor
+// (next() sets fields, no object per packet); the per-slot time and packet index the flush needs
+// live in typed arrays and are written only when an output capture or a tap will read them. A/B
+// against readBatch() (RecordBatch) in this loop measured the cursor faster here (bench/RESULTS.md).
 import { openCapture, CaptureError, type CaptureReader } from "../io/capture-reader.ts";
 import { toEthernet, LinkError } from "../io/linktype.ts";
 import type { PcapngWriter } from "../io/pcapng-writer.ts";
@@ -11,6 +15,7 @@ import { matchMark } from "../control/iptables-mark.ts";
 import type { RuleSet } from "../control/model.ts";
 import { parseIp } from "../wire/addr.ts";
 import type { Engine } from "../engine/engine.ts";
+import { BATCH_MAX } from "../engine/abi.ts";
 import { peekFrame } from "./peek.ts";
 import { summarise, type ReplaySummary } from "./summary.ts";
 
@@ -67,9 +72,13 @@ export class ReplayRun {
   private readonly vips: Uint8Array[];
   private readonly hostDrops: Record<string, number> = {};
   private hostPassed = 0;
-  private readonly tsSec: number[] = [];
-  private readonly tsNs: number[] = [];
-  private readonly index: number[] = [];
+  // per batch slot, only when an output capture (time) or a tap (packet index) needs them
+  private readonly keepTime: boolean;
+  private readonly keepIndex: boolean;
+  private readonly tsSec: Float64Array;
+  private readonly tsNs: Uint32Array;
+  private readonly index: Float64Array;
+  private readonly marking: boolean;
   private readonly timers: { t: ReplayTimer; due: number }[];
   private readonly limit: number;
   /** At most this many packets per engine batch; may be changed between steps. */
@@ -86,6 +95,11 @@ export class ReplayRun {
 
   constructor(readonly engine: Engine, readonly reader: CaptureReader, readonly rules: RuleSet, readonly opts: ReplayOptions = {}) {
     this.vips = opts.reflect ? virtualAddresses(rules) : [];
+    this.keepTime = !!opts.out; this.keepIndex = opts.tap !== undefined;
+    this.tsSec = new Float64Array(this.keepTime ? BATCH_MAX : 0);
+    this.tsNs = new Uint32Array(this.keepTime ? BATCH_MAX : 0);
+    this.index = new Float64Array(this.keepIndex ? BATCH_MAX : 0);
+    this.marking = rules.marks.length > 0 || this.vips.length > 0;
     this.timers = (opts.timers ?? []).map((t) => ({ t, due: NaN }));
     this.limit = opts.limit ?? Infinity;
     this.maxBatch = opts.maxBatch ?? Infinity;
@@ -149,7 +163,7 @@ export class ReplayRun {
           continue;
         }
         let mark = 0;
-        if (rules.marks.length || vips.length) {
+        if (this.marking) {
           const p = peekFrame(engine.u8, at, len);
           if (p && rules.marks.length) mark = matchMark(rules.marks, p.af, p.proto, p.src, p.dst, p.sport, p.dport);
           if (p && vips.length && vips.some((v) => v.length === p.src.length && v.every((x, i) => x === p.src[i]))) {
@@ -163,7 +177,8 @@ export class ReplayRun {
           }
         }
         const k = engine.batchCount;
-        this.tsSec[k] = r.tsSec; this.tsNs[k] = r.tsFracNs; this.index[k] = this.packets - 1;
+        if (this.keepTime) { this.tsSec[k] = r.tsSec; this.tsNs[k] = r.tsFracNs; }
+        if (this.keepIndex) this.index[k] = this.packets - 1;
         engine.commit(at, len, engine.jiffies(r.tsSec, r.tsFracNs), mark);
         if (opts.onProgress && (this.packets & 0xffff) === 0) opts.onProgress(r.recordOffset, total);
       }

@@ -20,6 +20,8 @@ test("bench --quick --json reports positive figures for engine and baseline", ()
     "replay.established.pps", "replay.established.copyPps", "replay.syn.pps", "replay.syn.copyPps",
     "baseline.established.pps", "baseline.syn.pps", "bytesPerConn", "baseline.bytesPerConn",
     "ratios.established", "ratios.syn", "memory.linearMemoryBytesPerConn", "memory.allocatedBytesPerConn",
+    "replay.wlc100.connsPerSec", "baseline.wlc100.connsPerSec", "ratios.wlc100", "replay.hostLoop.pps",
+    "reader.pps", "reader.nextPps", "pcapParser.pps", "ratios.reader",
   ]) {
     const v = at(rep, key);
     assert.type(v, "number", key);
@@ -31,7 +33,21 @@ test("bench --quick --json reports positive figures for engine and baseline", ()
   assert.is(rep.quick, true);
   assert.ok(rep.sanity.allTransmitted, "every benchmarked frame was transmitted by both sides");
   assert.is(rep.sanity.engineDropped, 0);
+  assert.ok(rep.sanity.replayForwardedAll, "the replay host-loop bench forwarded every packet");
+  assert.is(rep.sweeps, null, "sweeps run only with --plot");
   for (const t of Object.values(rep.targets) as { met: unknown }[]) assert.type(t.met, "boolean");
+});
+
+test("bench --quick --json --check prints one JSON object and the check verdict on stderr", () => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench/run.ts"), "--quick", "--json", "--check"], {
+    cwd: root, encoding: "utf8", timeout: 120_000, maxBuffer: 16 << 20,
+  });
+  // A quick run's ratios may well regress against the full-run baseline: only the shape is checked.
+  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+  const rep = JSON.parse(r.stdout);
+  assert.type(rep.ratios.reader, "number");
+  assert.match(r.stderr, /benchmark check against bench\/baseline.json/);
+  assert.match(r.stderr, /(no ratio regressed|regressed: )/);
 });
 
 test.run();

@@ -46,6 +46,20 @@ test("Ethernet is copied unchanged, runts included", () => {
   assert.equal(conv(1, f, 200, 50), f, "written at the destination offset");
 });
 
+test("Ethernet copies of every length 0..200 at odd offsets, alternating arrays, bytes around untouched", () => {
+  // Short frames are moved by 32-bit words through cached DataViews, long ones by set(): both paths,
+  // the word/tail boundary and a switch of source and destination arrays between calls.
+  const srcs = [new Uint8Array(400), new Uint8Array(300)].map((a) => a.map((_, i) => (i * 37 + 11) & 0xff));
+  const dsts = [new Uint8Array(512), new Uint8Array(512)];
+  for (let len = 0; len <= 200; len++) {
+    const src = srcs[len & 1], dst = dsts[(len >> 1) & 1].fill(0xee);
+    const off = 1 + (len % 7), at = 3 + (len % 5);
+    assert.is(toEthernet(1, src, off, len, dst, at), len);
+    assert.equal(dst.subarray(at, at + len), src.subarray(off, off + len), `len ${len}`);
+    assert.ok(dst.subarray(0, at).every((b) => b === 0xee) && dst.subarray(at + len).every((b) => b === 0xee), `len ${len}: outside untouched`);
+  }
+});
+
 test("Linux SLL: link address as source MAC when 6 bytes long, synthetic otherwise", () => {
   const six = hex("0000 0001 0006 0a0b0c0d0e0f 0000 0800" + IP4);
   assert.equal(conv(113, six), hex(DST + "0a0b0c0d0e0f" + "0800" + IP4));
