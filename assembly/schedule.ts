@@ -16,7 +16,7 @@ import { setSchedContext } from "./sched/context";
 import { connNew } from "./conn/new";
 import { connPtr } from "./conn/table";
 import { connArm, now } from "./conn/timer";
-import { C_CONTROL, C_NCONTROL, C_DEST } from "./conn/record";
+import { connDest, setConnControl, connNControl } from "./conn/record";
 import { templateGet, templateNew, templateValid, templateInvalidate } from "./conn/template";
 import { addrToSlot } from "./wire/ip";
 import { expireQuiescentTemplate } from "./settings";
@@ -81,15 +81,15 @@ function schedulePersist(si: u32, af: u32, proto: u32, saddr: usize, sport: u32,
     t = templateNew(si, di, af, tproto, SNET, TVADDR, tvport, tdport, fwmark, load<u32>(s, S_TIMEOUT));
     if (t == 0) { scheduleReason = DROP_CONN_TABLE_FULL; return 0; }
   } else {
-    di = load<u32>(connPtr(t), C_DEST);
+    di = connDest(connPtr(t));
   }
   const destPort = <u32>load<u16>(destPtr(di), D_PORT);
   const rsport = dport == svcPort && destPort != 0 ? destPort : dport;
   const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport, mark);
   if (i != 0) {
-    store<u32>(connPtr(i), t, C_CONTROL);
+    setConnControl(connPtr(i), t);
     const tc = connPtr(t);
-    store<u32>(tc, load<u32>(tc, C_NCONTROL) + 1, C_NCONTROL);
+    setConnControl(tc, connNControl(tc) + 1);              // a template's n_control
   } else scheduleReason = DROP_CONN_TABLE_FULL;
   connArm(t);                                       // ip_vs_conn_put(ct): the template's timer restarts
   return i;

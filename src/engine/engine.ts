@@ -356,22 +356,26 @@ export class Engine {
     return i ? this.conn(i) : null;
   }
 
-  /** The conn record i as an object (for tests, listings and exports). */
+  /** The conn record i as an object (for tests, listings and exports). The real server's address and
+   *  family are its dest's (a conn without dest has daddr 0 of its own family). */
   conn(i: number): ConnInfo {
-    const p = this.x.connRecord(i) >>> 0;
+    const x = this.x;
+    const p = x.connRecord(i) >>> 0;
     const dv = this.view;
-    const af = dv.getUint8(p + A.C_AF) as Af;
-    const daf = dv.getUint8(p + A.C_DAF) as Af;
-    const now = this.x.now() >>> 0;
+    const af: Af = dv.getUint8(p + A.C_USED) & A.CONN_AF6 ? 6 : 4;
+    const dest = dv.getUint16(p + A.C_DEST, true);
+    const d = dest ? x.destRecord(dest) >>> 0 : 0;
+    const daf = d ? dv.getUint8(d + A.D_AF) as Af : af;
+    const now = x.now() >>> 0;
     return {
       index: i, proto: PROTO_NAME[dv.getUint8(p + A.C_PROTO)] ?? "TCP", af,
-      caddr: this.addrAt(af, p + A.C_CADDR), cport: dv.getUint16(p + A.C_CPORT, true),
-      vaddr: this.addrAt(af, p + A.C_VADDR), vport: dv.getUint16(p + A.C_VPORT, true),
-      daddr: this.addrAt(daf || af, p + A.C_DADDR), dport: dv.getUint16(p + A.C_DPORT, true),
-      flags: dv.getUint32(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
+      caddr: this.addrAt(af, x.connCaddrPtr(i) >>> 0), cport: dv.getUint16(p + A.C_CPORT, true),
+      vaddr: this.addrAt(af, x.connVaddrPtr(i) >>> 0), vport: dv.getUint16(p + A.C_VPORT, true),
+      daddr: d ? this.addrAt(daf, d + A.D_ADDR) : (af === 6 ? "::" : "0.0.0.0"), dport: dv.getUint16(p + A.C_DPORT, true),
+      flags: dv.getUint16(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
       timeoutSecs: dv.getUint32(p + A.C_TIMEOUT, true) / A.HZ,
       expiresInSecs: (((dv.getUint32(p + A.C_EXPIRES, true) - now) | 0)) / A.HZ,
-      dest: dv.getUint32(p + A.C_DEST, true), inPkts: dv.getUint32(p + A.C_INPKTS, true),
+      dest, inPkts: dv.getUint16(p + A.C_INPKTS, true),
     };
   }
 
