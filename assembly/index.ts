@@ -33,10 +33,13 @@ export { svcAdd, svcEdit, svcDel, destAdd, destEdit, destDel } from "./control-l
 export { schedCacheEntries, schedCachePoolSize, schedCachePoolUsed } from "./sched/lbcache";
 
 /** Optional first step: grow memory for these capacities without touching it (see mem.ts). */
-export function reserve(conns: u32, services: u32, dests: u32): usize { return reserveRegions(conns, services, dests); }
+export function reserve(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  return reserveRegions(conns, services, dests, conns6);
+}
 
-export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
-  allocRegions(conns, services, dests);
+/** conns6: IPv6 conns the table can hold at once (their address slots); 0 = the default, conns / 8. */
+export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u32): void {
+  allocRegions(conns, services, dests, conns6);
   connTableInit();
   setHashSeed(seed);
   crc32cInit();

@@ -56,8 +56,9 @@ export const MAX_DESTS: u32 = 0xFFFF;
 @inline function clampConns(conns: u32): u32 { return conns < 1 ? 1 : (conns > MAX_CONNS ? MAX_CONNS : conns); }
 @inline function clampDests(dests: u32): u32 { return dests > MAX_DESTS ? MAX_DESTS : dests; }
 
-/** IPv6 address slots for a capacity: one per 8 conns (at least 256, at most one per conn). */
-export function addr6For(conns: u32): u32 {
+/** IPv6 address slots: as asked (at most one per conn), or by default one per 8 conns, at least 256. */
+export function addr6For(conns: u32, conns6: u32): u32 {
+  if (conns6 != 0) return conns6 > conns ? conns : conns6;
   const n = conns >> 3;
   return n < 256 ? (conns < 256 ? conns : 256) : n;
 }
@@ -69,8 +70,8 @@ function bucketsFor(conns: u32): u32 {
   return buckets;
 }
 
-function totalBytes(conns: u32, services: u32, dests: u32): usize {
-  return <usize>(conns + 1) * CONN_SIZE + <usize>(addr6For(conns) + 1) * CONN6_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
+function totalBytes(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  return <usize>(conns + 1) * CONN_SIZE + <usize>(addr6For(conns, conns6) + 1) * CONN6_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
     <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + schedArenaFor(services) + LOG_BYTES + 64 * 16;
 }
@@ -79,21 +80,21 @@ function totalBytes(conns: u32, services: u32, dests: u32): usize {
  * Grows memory to what allocRegions will take, without touching it: a host may then advise the
  * kernel about the pages (huge pages) before init() writes them. Returns the bytes reserved.
  */
-export function reserveRegions(conns: u32, services: u32, dests: u32): usize {
-  const total = totalBytes(clampConns(conns), services, clampDests(dests));
+export function reserveRegions(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  const total = totalBytes(clampConns(conns), services, clampDests(dests), conns6);
   growFor(total);
   return total;
 }
 
 /** Allocates every region. `conns` = connection capacity (clamped to 1..MAX_CONNS). */
-export function allocRegions(conns: u32, services: u32, dests: u32): void {
+export function allocRegions(conns: u32, services: u32, dests: u32, conns6: u32): void {
   conns = clampConns(conns);
   dests = clampDests(dests);
   connCap = conns;
-  addr6Cap = addr6For(conns);
+  addr6Cap = addr6For(conns, conns6);
   const buckets = bucketsFor(conns);
   bucketMask = buckets - 1;
-  growFor(totalBytes(conns, services, dests));
+  growFor(totalBytes(conns, services, dests, conns6));
   connBase = alloc(<usize>(conns + 1) * CONN_SIZE);
   addr6Base = alloc(<usize>(addr6Cap + 1) * CONN6_SIZE);
   bucketBase = alloc(<usize>buckets * 4);

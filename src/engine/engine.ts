@@ -10,6 +10,8 @@ export interface EngineOptions {
   conns?: number;
   services?: number;
   dests?: number;
+  /** IPv6 conns the table holds at once (each takes a 32-byte address slot); default conns / 8, at least 256. */
+  conns6?: number;
   /** Hash seed; a fixed default keeps replays reproducible. */
   seed?: number;
   /**
@@ -75,10 +77,10 @@ export class Engine {
     this.x = x;
     const conns = opts.conns ?? 1 << 20, services = opts.services ?? 1024, dests = opts.dests ?? 16384;
     if (opts.prepareMemory) {
-      x.reserve(conns, services, dests);
+      x.reserve(conns, services, dests, opts.conns6 ?? 0);
       this.memoryNote = opts.prepareMemory(x.memory);
     }
-    x.init(conns, services, dests, (opts.seed ?? 0x5eed1234) >>> 0);
+    x.init(conns, services, dests, (opts.seed ?? 0x5eed1234) >>> 0, opts.conns6 ?? 0);
     this.buf = x.memory.buffer;
     this.u8v = new Uint8Array(this.buf);
     this.dv = new DataView(this.buf);
