@@ -50,7 +50,7 @@ export function scheduleConn(si: u32, af: u32, proto: u32, saddr: usize, sport: 
   const di = schedule(si);
   if (di == 0) { scheduleReason = DROP_NO_DEST; return 0; }
   const dp = <u32>load<u16>(destPtr(di), D_PORT);
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport, mark);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport);
   if (i == 0) scheduleReason = DROP_CONN_TABLE_FULL;
   return i;
 }
@@ -78,14 +78,14 @@ function schedulePersist(si: u32, af: u32, proto: u32, saddr: usize, sport: u32,
     di = schedule(si);
     if (di == 0) { scheduleReason = DROP_NO_DEST; return 0; }
     const tdport = perPort ? <u32>load<u16>(destPtr(di), D_PORT) : 0;
-    t = templateNew(si, di, af, tproto, SNET, TVADDR, tvport, tdport, fwmark, load<u32>(s, S_TIMEOUT));
+    t = templateNew(di, af, tproto, SNET, TVADDR, tvport, tdport, load<u32>(s, S_TIMEOUT));
     if (t == 0) { scheduleReason = DROP_CONN_TABLE_FULL; return 0; }
   } else {
     di = connDest(connPtr(t));
   }
   const destPort = <u32>load<u16>(destPtr(di), D_PORT);
   const rsport = dport == svcPort && destPort != 0 ? destPort : dport;
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport, mark);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport);
   if (i != 0) {
     setConnControl(connPtr(i), t);
     const tc = connPtr(t);

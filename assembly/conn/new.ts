@@ -32,7 +32,7 @@ export function connFill(c: usize, proto: u32, cport: u32, vport: u32, dport: u3
 }
 
 export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, sport: u32,
-                        daddr: usize, dport: u32, rsport: u32, mark: u32): u32 {
+                        daddr: usize, dport: u32, rsport: u32): u32 {
   const i = connAlloc(af);
   if (i == 0) return 0;
   const c = connPtr(i);
@@ -61,7 +61,7 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
  * no dest, daddr 0 and dport 0, nothing bound and no service or dest stats (ip_vs_conn_stats is not
  * called on this path). Hashed like any conn, so the flow's later packets find it.
  */
-export function connNewBypass(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32, mark: u32): u32 {
+export function connNewBypass(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
   const i = connAlloc(af);
   if (i == 0) return 0;
   const c = connPtr(i);

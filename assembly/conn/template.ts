@@ -34,8 +34,8 @@ export function templateGet(af: u32, proto: u32, snet: usize, vaddr: usize, vpor
 }
 
 /** A template bound to dest di, with the service's persistence timeout (jiffies); 0 when full. */
-export function templateNew(si: u32, di: u32, af: u32, proto: u32, snet: usize, vaddr: usize,
-                            vport: u32, dport: u32, mark: u32, timeout: u32): u32 {
+export function templateNew(di: u32, af: u32, proto: u32, snet: usize, vaddr: usize,
+                            vport: u32, dport: u32, timeout: u32): u32 {
   const i = connAlloc(af);
   if (i == 0) return 0;
   const c = connPtr(i);
