@@ -188,6 +188,7 @@ export const C_CONTROL: u32 = 36;  // u24 (low bits of a u32): controlling templ
 export const C_USED: u32 = 39;     // u8 CONN_USED | CONN_QUEUED | CONN_AF6
 export const C_WPREV: u32 = 40;    // u32 timer wheel list
 export const C_WNEXT: u32 = 44;    // u32
+export const MAX_DESTS: u32 = 65535; // dest capacity limit: C_DEST is 16 bits
 export const CONN_USED: u32 = 1;   // C_USED bits: allocated,
 export const CONN_QUEUED: u32 = 2; // on the timer wheel,
 export const CONN_AF6: u32 = 4;    // IPv6 (addresses in the extension slot)

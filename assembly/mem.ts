@@ -1,7 +1,7 @@
 // Linear-memory regions of the engine, allocated once by init() (stub runtime: bump allocation, never
 // freed). Everything the packet path touches lives at a fixed address held in these globals; nothing
 // is allocated per packet. Sizes are set by the host at init and never change afterwards.
-import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, CONN6_SIZE, STATS_SIZE, LOG_CAP, LOG_REC_SIZE } from "./abi";
+import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, CONN6_SIZE, MAX_DESTS, STATS_SIZE, LOG_CAP, LOG_REC_SIZE } from "./abi";
 
 export let connCap: u32 = 0;        // connection records 1..connCap (0 = null)
 export let connBase: usize = 0;     // record i at connBase + i * CONN_SIZE
@@ -49,9 +49,6 @@ const LOG_BYTES: usize = <usize>LOG_CAP * LOG_REC_SIZE;
 
 /** Largest connection capacity (record indices are 24-bit in the tagged hash links). */
 export const MAX_CONNS: u32 = 0xFFFFFF;
-
-/** Largest dest capacity (a conn stores its dest index in 16 bits). */
-export const MAX_DESTS: u32 = 0xFFFF;
 
 @inline function clampConns(conns: u32): u32 { return conns < 1 ? 1 : (conns > MAX_CONNS ? MAX_CONNS : conns); }
 @inline function clampDests(dests: u32): u32 { return dests > MAX_DESTS ? MAX_DESTS : dests; }

@@ -150,6 +150,7 @@ export const C_CONTROL = 36;
 export const C_USED = 39;
 export const C_WPREV = 40;
 export const C_WNEXT = 44;
+export const MAX_DESTS = 65535;
 export const CONN_USED = 1;
 export const CONN_QUEUED = 2;
 export const CONN_AF6 = 4;

@@ -76,6 +76,7 @@ export class Engine {
   private constructor(x: Exports, opts: EngineOptions) {
     this.x = x;
     const conns = opts.conns ?? 1 << 20, services = opts.services ?? 1024, dests = opts.dests ?? 16384;
+    if (dests > A.MAX_DESTS) throw new EngineError(`dests ${dests}: at most ${A.MAX_DESTS} (a conn keeps its dest index in 16 bits)`);
     if (opts.prepareMemory) {
       x.reserve(conns, services, dests, opts.conns6 ?? 0);
       this.memoryNote = opts.prepareMemory(x.memory);

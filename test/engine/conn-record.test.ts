@@ -111,4 +111,11 @@ test("a persistence template (1000 s, almost four wheel turns) expires on its ji
   assert.is(e.connCount(), 0);
 });
 
+test("a dest capacity beyond 16-bit dest indices is refused with a clear error", async () => {
+  await loadEngine({ conns: 64, dests: 65535 });
+  let err: unknown = null;
+  try { await loadEngine({ conns: 64, dests: 65536 }); } catch (e) { err = e; }
+  assert.match(String(err), /dests 65536: at most 65535/);
+});
+
 test.run();
