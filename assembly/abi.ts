@@ -163,33 +163,35 @@ export const ERR_FULL: i32 = -4;
 export const ERR_INVALID: i32 = -5;
 export const ERR_NO_SCHED: i32 = -6;
 
-// ---- conn record layout (bytes) ----
-export const CONN_SIZE: u32 = 112;
-export const C_CADDR: u32 = 0;
-export const C_VADDR: u32 = 16;
-export const C_DADDR: u32 = 32;
-export const C_CPORT: u32 = 48;    // u16
-export const C_VPORT: u32 = 50;    // u16
-export const C_DPORT: u32 = 52;    // u16
-export const C_PROTO: u32 = 54;    // u8
-export const C_AF: u32 = 55;       // u8: 4 or 6
-export const C_FLAGS: u32 = 56;    // u32 IP_VS_CONN_F_*
-export const C_STATE: u32 = 60;    // u8
-export const C_OLD_STATE: u32 = 61;// u8
-export const C_DAF: u32 = 62;      // u8 dest family (tunnels may differ)
-export const C_USED: u32 = 63;     // u8: 1 while allocated
-export const C_DEST: u32 = 64;     // u32 dest index (0 = none)
-export const C_HNEXT: u32 = 68;    // u32 hash chain / free list
-export const C_WPREV: u32 = 72;    // u32 timer wheel list
-export const C_WNEXT: u32 = 76;    // u32
-export const C_WTICK: u32 = 80;    // u32 tick the record is queued for
-export const C_EXPIRES: u32 = 84;  // u32 jiffies
-export const C_TIMEOUT: u32 = 88;  // u32 jiffies
-export const C_CONTROL: u32 = 92;  // u32 controlling conn (template)
-export const C_NCONTROL: u32 = 96; // u32 conns this one controls
-export const C_INPKTS: u32 = 100;  // u32
-export const C_FWMARK: u32 = 104;  // u32
-export const C_SVC: u32 = 108;     // u32 service index (0 = none)
+// ---- conn record layout (bytes; assembly/conn/record.ts) ----
+// 48 bytes. IPv4 addresses are inline; an IPv6 conn keeps its two addresses in a 32-byte slot of the
+// address extension pool (CONN6_SIZE) whose index is stored in C_CADDR. The real server's address,
+// its family and the service come from the dest (D_ADDR, D_AF, D_SVC); a conn without dest (bypass)
+// has daddr 0 and its own family.
+export const CONN_SIZE: u32 = 48;
+export const CONN6_SIZE: u32 = 32;  // address extension slot: caddr (16 bytes), vaddr (16 bytes)
+export const C_CADDR: u32 = 0;     // u32 IPv4 address; IPv6: extension slot index
+export const C_VADDR: u32 = 4;     // u32 IPv4 address (fwmark templates: the mark, network order)
+export const C_CPORT: u32 = 8;     // u16
+export const C_VPORT: u32 = 10;    // u16
+export const C_DPORT: u32 = 12;    // u16
+export const C_PROTO: u32 = 14;    // u8
+export const C_STATE: u32 = 15;    // u8
+export const C_FLAGS: u32 = 16;    // u16 IP_VS_CONN_F_*
+export const C_DEST: u32 = 18;     // u16 dest index (0 = none)
+export const C_HNEXT: u32 = 20;    // u32 tagged hash chain link / free list
+export const C_EXPIRES: u32 = 24;  // u32 jiffies
+export const C_TIMEOUT: u32 = 28;  // u32 jiffies
+export const C_INPKTS: u32 = 32;   // u16, saturating
+export const C_WSLOT: u32 = 34;    // u16 timer wheel slot the record is queued in
+export const C_CONTROL: u32 = 36;  // u24 (low bits of a u32): controlling template; in a template: conns it controls
+export const C_USED: u32 = 39;     // u8 CONN_USED | CONN_QUEUED | CONN_AF6
+export const C_WPREV: u32 = 40;    // u32 timer wheel list
+export const C_WNEXT: u32 = 44;    // u32
+export const MAX_DESTS: u32 = 65535; // dest capacity limit: C_DEST is 16 bits
+export const CONN_USED: u32 = 1;   // C_USED bits: allocated,
+export const CONN_QUEUED: u32 = 2; // on the timer wheel,
+export const CONN_AF6: u32 = 4;    // IPv6 (addresses in the extension slot)
 export const CF_FWD_MASK: u32 = 0x0007;
 export const CF_HASHED: u32 = 0x0040;
 export const CF_NOOUTPUT: u32 = 0x0080;

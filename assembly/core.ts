@@ -12,7 +12,7 @@ import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFrag
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
 import { connInGet, connOutGet, connPtr } from "./conn/table";
 import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
-import { C_FLAGS, C_STATE, C_DEST, C_SVC, C_CONTROL, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT } from "./conn/record";
+import { C_STATE, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT, connFlags, connDest, connControl } from "./conn/record";
 import { serviceFind } from "./svc/service";
 import { destPtr, D_FLAGS, D_WEIGHT } from "./svc/dest";
 import { scheduleConn, scheduleReason } from "./schedule";
@@ -57,12 +57,12 @@ function transition(c: usize, dir: u32): void {
 
 /** The conn may be replaced by a new one for this SYN/INIT (§3.8, conntrack not in use). */
 function reuseExpected(c: usize): bool {
-  if (load<u32>(c, C_CONTROL) != 0) return false;
+  if (connControl(c) != 0) return false;
   const st = <u32>load<u8>(c, C_STATE);
   const proto = <u32>load<u8>(c, C_PROTO);
   if (proto == PROTO_TCP) {
     return st == TCP_TIME_WAIT || st == TCP_CLOSE ||
-      ((connReuseMode & 2) != 0 && st == TCP_FIN_WAIT && (load<u32>(c, C_FLAGS) & CF_NOOUTPUT) != 0);
+      ((connReuseMode & 2) != 0 && st == TCP_FIN_WAIT && (connFlags(c) & CF_NOOUTPUT) != 0);
   }
   return proto == PROTO_SCTP && st == SCTP_S_CLOSED;
 }
@@ -75,21 +75,23 @@ function isNewConnPacket(): bool {
 
 function inPath(i: u32): u32 {
   const c = connPtr(i);
-  if (load<u32>(c, C_DEST) != 0) statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen); // bypass: no stats
+  const di = connDest(c);
+  if (di != 0) statsIn(di, pIpLen);                // bypass: no stats
   transition(c, DIR_INPUT);
   const v = xmitIn(i, true);
   if (v == (VERDICT_DROP | (DROP_TTL_EXCEEDED << 8))) {
     dropWithIcmp(DROP_TTL_EXCEEDED, ICMP_TIME_EXCEEDED, 0, ICMPV6_TIME_EXCEED, 0);
   } else { vFrame = outFrame; vLen = outLen; vHint = outHint; }
-  store<u32>(c, load<u32>(c, C_INPKTS) + 1, C_INPKTS);
-  if ((load<u32>(c, C_FLAGS) & CF_ONE_PACKET) != 0) connExpire(i, now);
+  const n = <u32>load<u16>(c, C_INPKTS);
+  if (n != 0xFFFF) store<u16>(c, <u16>(n + 1), C_INPKTS);      // saturating
+  if ((connFlags(c) & CF_ONE_PACKET) != 0) connExpire(i, now);
   else connArm(i);
   return v;
 }
 
 function outPath(i: u32): u32 {
   const c = connPtr(i);
-  statsOut(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  statsOut(connDest(c), pIpLen);
   transition(c, DIR_OUTPUT);
   let v = VERDICT_PASS;
   if (connIsMasq(i)) { v = xmitOut(i, true); vFrame = outFrame; vLen = outLen; vHint = outHint; }
@@ -155,7 +157,7 @@ export function processPacket(f: usize, len: u32, mark: u32): u32 {
   let i = connInGet(proto, pAf, pSaddr, sport, pDaddr, dport);
   if (i != 0) {
     const c = connPtr(i);
-    const di = load<u32>(c, C_DEST);
+    const di = connDest(c);
     if (isNewConnPacket()) {
       let resched = false;
       if (expireNodestConn && di != 0 && load<i32>(destPtr(di), D_WEIGHT) == 0) resched = true;

@@ -1,13 +1,14 @@
 // The engine's only export surface. The host calls init() once, then processBatch() per batch of
 // frames placed in the batch area, and the control functions; it reads counters and records straight
 // from memory at the pointers below, with the offsets of abi.ts.
-import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bucketMask } from "./mem";
+import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bucketMask, addr6Cap } from "./mem";
 import {
   DESC_SIZE, DESC_OFF, DESC_LEN, DESC_TIME, DESC_MARK, DESC_VERDICT, DESC_OUT_OFF, DESC_OUT_LEN,
   DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
   VERDICT_DROP, VERDICT_PASS, DROP_BAD_DESCRIPTOR, BATCH_BYTES, HEADROOM,
 } from "./abi";
 import { connTableInit, connPtr, liveConns, connInGet } from "./conn/table";
+import { connCaddr, connVaddr } from "./conn/record";
 import { clockAdvance, clockNow } from "./conn/timer";
 import { setHashSeed } from "./conn/hash";
 import { crc32cInit } from "./wire/crc32c";
@@ -32,10 +33,13 @@ export { svcAdd, svcEdit, svcDel, destAdd, destEdit, destDel } from "./control-l
 export { schedCacheEntries, schedCachePoolSize, schedCachePoolUsed } from "./sched/lbcache";
 
 /** Optional first step: grow memory for these capacities without touching it (see mem.ts). */
-export function reserve(conns: u32, services: u32, dests: u32): usize { return reserveRegions(conns, services, dests); }
+export function reserve(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  return reserveRegions(conns, services, dests, conns6);
+}
 
-export function init(conns: u32, services: u32, dests: u32, seed: u32): void {
-  allocRegions(conns, services, dests);
+/** conns6: IPv6 conns the table can hold at once (their address slots); 0 = the default, conns / 8. */
+export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u32): void {
+  allocRegions(conns, services, dests, conns6);
   connTableInit();
   setHashSeed(seed);
   crc32cInit();
@@ -120,6 +124,10 @@ export function svcCapacity(): u32 { return svcCap; }
 export function destCapacity(): u32 { return destCap; }
 export function connCount(): u32 { return liveConns; }
 export function connRecord(i: u32): usize { return connPtr(i); }
+/** Where conn i's client / virtual address is (4 bytes inline for IPv4, 16 in the extension slot for IPv6). */
+export function connCaddrPtr(i: u32): usize { return connCaddr(connPtr(i)); }
+export function connVaddrPtr(i: u32): usize { return connVaddr(connPtr(i)); }
+export function addr6Capacity(): u32 { return addr6Cap; }
 export function svcRecord(i: u32): usize { return svcPtr(i); }
 export function destRecord(i: u32): usize { return destPtr(i); }
 export function svcStatsPtr(i: u32): usize { return svcStats(i); }

@@ -42,7 +42,7 @@ export function leave(si: u32, sport: u32, dport: u32, mark: u32, icmp: bool, re
   const s = svcPtr(si);
   bypassConn = 0;
   if (cacheBypass && load<u32>(s, S_FWMARK) != 0 && !icmp && !isVirtualAddress(pAf, pDaddr)) {
-    const i = connNewBypass(pProto, pAf, pSaddr, sport, pDaddr, dport, mark);
+    const i = connNewBypass(pProto, pAf, pSaddr, sport, pDaddr, dport);
     if (i == 0) return VERDICT_DROP | (DROP_CONN_TABLE_FULL << 8);
     bypassConn = i;
     return 0;

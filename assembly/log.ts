@@ -8,13 +8,14 @@
 // CNT_LOG_LOST and dropped (the host also counts lines its rate limit suppresses there).
 import {
   LOG_CAP, LOG_REC_SIZE, LOG_TIME, LOG_EVENT, LOG_LEVEL, LOG_AF, LOG_PROTO, LOG_CPORT, LOG_VPORT,
-  LOG_DPORT, LOG_STATE, LOG_OLD_STATE, LOG_A, LOG_B, LOG_C, LOG_D, LOG_CADDR, LOG_VADDR,
+  LOG_DPORT, LOG_STATE, LOG_OLD_STATE, LOG_A, LOG_B, LOG_C, LOG_D, LOG_CADDR, LOG_VADDR, LOG_DADDR,
   CNT_LOG_LOST,
 } from "./abi";
 import { bump, bumpBy, logBase } from "./mem";
 import { clockNow } from "./conn/timer";
 import { connPtr } from "./conn/table";
-import { C_CADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_OLD_STATE, C_DEST } from "./conn/record";
+import { destPtr, D_ADDR } from "./svc/dest";
+import { C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_STATE, connAf, connFlags, connDest, connCaddr, connVaddr } from "./conn/record";
 import { pAf, pProto, pSaddr, pDaddr, pL4, pL4Len } from "./wire/packet";
 import { addrToSlot, ld16 } from "./wire/ip";
 
@@ -52,17 +53,21 @@ export function logConn(ev: u32, lvl: u32, i: u32): usize {
   const r = logRec(ev, lvl);
   if (r == 0) return 0;
   const c = connPtr(i);
-  store<u8>(r, load<u8>(c, C_AF), LOG_AF);
+  const af = connAf(c);
+  const di = connDest(c);
+  store<u8>(r, <u8>af, LOG_AF);
   store<u8>(r, load<u8>(c, C_PROTO), LOG_PROTO);
   store<u16>(r, load<u16>(c, C_CPORT), LOG_CPORT);
   store<u16>(r, load<u16>(c, C_VPORT), LOG_VPORT);
   store<u16>(r, load<u16>(c, C_DPORT), LOG_DPORT);
   store<u8>(r, load<u8>(c, C_STATE), LOG_STATE);
-  store<u8>(r, load<u8>(c, C_OLD_STATE), LOG_OLD_STATE);
   store<u32>(r, i, LOG_A);
-  store<u32>(r, load<u32>(c, C_DEST), LOG_B);
-  store<u32>(r, load<u32>(c, C_FLAGS), LOG_C);
-  memory.copy(r + LOG_CADDR, c + C_CADDR, 48);     // caddr, vaddr, daddr are consecutive in both
+  store<u32>(r, di, LOG_B);
+  store<u32>(r, connFlags(c), LOG_C);
+  const n: usize = af == 4 ? 4 : 16;               // the record is zero-filled: IPv4 takes the first 4 bytes
+  memory.copy(r + LOG_CADDR, connCaddr(c), n);
+  memory.copy(r + LOG_VADDR, connVaddr(c), n);
+  if (di != 0) memory.copy(r + LOG_DADDR, destPtr(di) + D_ADDR, 16);
   return r;
 }
 

@@ -1,10 +1,12 @@
 // Linear-memory regions of the engine, allocated once by init() (stub runtime: bump allocation, never
 // freed). Everything the packet path touches lives at a fixed address held in these globals; nothing
 // is allocated per packet. Sizes are set by the host at init and never change afterwards.
-import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, STATS_SIZE, LOG_CAP, LOG_REC_SIZE } from "./abi";
+import { BATCH_BYTES, BATCH_MAX, DESC_SIZE, CNT_SLOTS, CONN_SIZE, CONN6_SIZE, MAX_DESTS, STATS_SIZE, LOG_CAP, LOG_REC_SIZE } from "./abi";
 
 export let connCap: u32 = 0;        // connection records 1..connCap (0 = null)
 export let connBase: usize = 0;     // record i at connBase + i * CONN_SIZE
+export let addr6Cap: u32 = 0;       // IPv6 address extension slots 1..addr6Cap (conn/addr6.ts)
+export let addr6Base: usize = 0;
 export let bucketMask: u32 = 0;     // hash buckets - 1 (power of two)
 export let bucketBase: usize = 0;   // u32 tagged head link per bucket (conn/table.ts)
 export let wheelBase: usize = 0;    // timer wheel: u32 head per slot
@@ -49,6 +51,14 @@ const LOG_BYTES: usize = <usize>LOG_CAP * LOG_REC_SIZE;
 export const MAX_CONNS: u32 = 0xFFFFFF;
 
 @inline function clampConns(conns: u32): u32 { return conns < 1 ? 1 : (conns > MAX_CONNS ? MAX_CONNS : conns); }
+@inline function clampDests(dests: u32): u32 { return dests > MAX_DESTS ? MAX_DESTS : dests; }
+
+/** IPv6 address slots: as asked (at most one per conn), or by default one per 8 conns, at least 256. */
+export function addr6For(conns: u32, conns6: u32): u32 {
+  if (conns6 != 0) return conns6 > conns ? conns : conns6;
+  const n = conns >> 3;
+  return n < 256 ? (conns < 256 ? conns : 256) : n;
+}
 
 /** Buckets for a capacity: the next power of two >= 2 x conns (load factor <= 0.5, conns at the head). */
 function bucketsFor(conns: u32): u32 {
@@ -57,8 +67,8 @@ function bucketsFor(conns: u32): u32 {
   return buckets;
 }
 
-function totalBytes(conns: u32, services: u32, dests: u32): usize {
-  return <usize>(conns + 1) * CONN_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
+function totalBytes(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  return <usize>(conns + 1) * CONN_SIZE + <usize>(addr6For(conns, conns6) + 1) * CONN6_SIZE + <usize>bucketsFor(conns) * 4 + <usize>WHEEL_SLOTS * 4 + BATCH_BYTES +
     <usize>BATCH_MAX * DESC_SIZE + <usize>CNT_SLOTS * 8 + <usize>(services + 1) * (128 + STATS_SIZE) +
     <usize>(dests + 1) * (128 + STATS_SIZE) + STATS_SIZE + schedArenaFor(services) + LOG_BYTES + 64 * 16;
 }
@@ -67,20 +77,23 @@ function totalBytes(conns: u32, services: u32, dests: u32): usize {
  * Grows memory to what allocRegions will take, without touching it: a host may then advise the
  * kernel about the pages (huge pages) before init() writes them. Returns the bytes reserved.
  */
-export function reserveRegions(conns: u32, services: u32, dests: u32): usize {
-  const total = totalBytes(clampConns(conns), services, dests);
+export function reserveRegions(conns: u32, services: u32, dests: u32, conns6: u32): usize {
+  const total = totalBytes(clampConns(conns), services, clampDests(dests), conns6);
   growFor(total);
   return total;
 }
 
 /** Allocates every region. `conns` = connection capacity (clamped to 1..MAX_CONNS). */
-export function allocRegions(conns: u32, services: u32, dests: u32): void {
+export function allocRegions(conns: u32, services: u32, dests: u32, conns6: u32): void {
   conns = clampConns(conns);
+  dests = clampDests(dests);
   connCap = conns;
+  addr6Cap = addr6For(conns, conns6);
   const buckets = bucketsFor(conns);
   bucketMask = buckets - 1;
-  growFor(totalBytes(conns, services, dests));
+  growFor(totalBytes(conns, services, dests, conns6));
   connBase = alloc(<usize>(conns + 1) * CONN_SIZE);
+  addr6Base = alloc(<usize>(addr6Cap + 1) * CONN6_SIZE);
   bucketBase = alloc(<usize>buckets * 4);
   wheelBase = alloc(<usize>WHEEL_SLOTS * 4);
   batchBase = alloc(BATCH_BYTES);

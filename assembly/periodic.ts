@@ -12,9 +12,13 @@ const PERIOD: u32 = 60 * HZ;
 let next: u32 = 0;
 let started = false;
 
-export function periodicRun(now: u32): void {
+/** Called as the clock moves: a compare per packet, inlined; the work itself once a period. */
+@inline export function periodicRun(now: u32): void {
+  if (!started || <i32>(now - next) >= 0) periodicFire(now);
+}
+
+function periodicFire(now: u32): void {
   if (!started) { next = now + PERIOD; started = true; return; }
-  if (<i32>(now - next) < 0) return;
   next = now + PERIOD;
   for (let si: u32 = 1; si <= svcCap; si++) if (load<u8>(svcPtr(si), S_USED) != 0) schedTick(si, now);
   trashExpire(now);

@@ -44,7 +44,7 @@ function keys(slot: usize, f: usize, len: u32): void {
 
 @inline function touchConn(link: u32): u32 {
   const c = connPtr(link & LINK_INDEX);
-  return load<u32>(c) + load<u32>(c, 56) + load<u32>(c, 108);   // a 112-byte record spans up to 3 lines
+  return load<u32>(c) + load<u32>(c, 36);   // the fields a lookup and re-arm touch: bytes 0..39 (up to 2 lines)
 }
 
 /** Stage 1 for frames [from, to): compute their keys and touch the in-lookup bucket heads. */

@@ -6,8 +6,8 @@
 import { PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "./abi";
 import { parseFrame, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore } from "./wire/packet";
 import { ld16 } from "./wire/ip";
-import { connInGet, connPtr } from "./conn/table";
-import { C_DADDR, C_DPORT } from "./conn/record";
+import { connInGet, connPtr, connDaddr } from "./conn/table";
+import { C_DPORT } from "./conn/record";
 import { connIsMasq } from "./xmit/index";
 import { natRewrite } from "./xmit/nat";
 
@@ -21,6 +21,6 @@ export function reflectFrame(f: usize, len: u32): u32 {
   const i = connInGet(pProto, pAf, pDaddr, dport, pSaddr, sport);
   if (i == 0 || !connIsMasq(i)) return 0;
   const c = connPtr(i);
-  natRewrite(pSaddr, c + C_DADDR, 0, <u32>load<u16>(c, C_DPORT));
+  natRewrite(pSaddr, connDaddr(c), 0, <u32>load<u16>(c, C_DPORT));
   return 1;
 }

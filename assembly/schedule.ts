@@ -16,7 +16,7 @@ import { setSchedContext } from "./sched/context";
 import { connNew } from "./conn/new";
 import { connPtr } from "./conn/table";
 import { connArm, now } from "./conn/timer";
-import { C_CONTROL, C_NCONTROL, C_DEST } from "./conn/record";
+import { connDest, setConnControl, connNControl } from "./conn/record";
 import { templateGet, templateNew, templateValid, templateInvalidate } from "./conn/template";
 import { addrToSlot } from "./wire/ip";
 import { expireQuiescentTemplate } from "./settings";
@@ -50,7 +50,7 @@ export function scheduleConn(si: u32, af: u32, proto: u32, saddr: usize, sport: 
   const di = schedule(si);
   if (di == 0) { scheduleReason = DROP_NO_DEST; return 0; }
   const dp = <u32>load<u16>(destPtr(di), D_PORT);
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport, mark);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport);
   if (i == 0) scheduleReason = DROP_CONN_TABLE_FULL;
   return i;
 }
@@ -78,18 +78,18 @@ function schedulePersist(si: u32, af: u32, proto: u32, saddr: usize, sport: u32,
     di = schedule(si);
     if (di == 0) { scheduleReason = DROP_NO_DEST; return 0; }
     const tdport = perPort ? <u32>load<u16>(destPtr(di), D_PORT) : 0;
-    t = templateNew(si, di, af, tproto, SNET, TVADDR, tvport, tdport, fwmark, load<u32>(s, S_TIMEOUT));
+    t = templateNew(di, af, tproto, SNET, TVADDR, tvport, tdport, load<u32>(s, S_TIMEOUT));
     if (t == 0) { scheduleReason = DROP_CONN_TABLE_FULL; return 0; }
   } else {
-    di = load<u32>(connPtr(t), C_DEST);
+    di = connDest(connPtr(t));
   }
   const destPort = <u32>load<u16>(destPtr(di), D_PORT);
   const rsport = dport == svcPort && destPort != 0 ? destPort : dport;
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport, mark);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport);
   if (i != 0) {
-    store<u32>(connPtr(i), t, C_CONTROL);
+    setConnControl(connPtr(i), t);
     const tc = connPtr(t);
-    store<u32>(tc, load<u32>(tc, C_NCONTROL) + 1, C_NCONTROL);
+    setConnControl(tc, connNControl(tc) + 1);              // a template's n_control
   } else scheduleReason = DROP_CONN_TABLE_FULL;
   connArm(t);                                       // ip_vs_conn_put(ct): the template's timer restarts
   return i;

@@ -1,5 +1,6 @@
 // Memory per tracked connection. Engine: from the ABI (CONN_SIZE + 4-byte bucket heads, with the
-// engine's own bucket count, bucketCount()), and measured two ways
+// engine's own bucket count, bucketCount(), + the IPv6 address extension pool, addr6Capacity() slots
+// of CONN6_SIZE, spread over the capacity), and measured two ways
 // against a tiny-capacity engine so the fixed regions (4 MiB batch, descriptors, 2^16-slot timer
 // wheel, service/dest tables, counters) cancel out: growth of the highest allocated region end, and
 // growth of the linear memory itself (memory.buffer.byteLength, which includes the allocator's
@@ -7,10 +8,11 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import type { Engine } from "../src/engine/engine.ts";
-import { CONN_SIZE, STATS_SIZE, DEST_SIZE, SVC_SIZE, DESC_SIZE, BATCH_BYTES, BATCH_MAX, CNT_SLOTS } from "../src/engine/abi.ts";
+import { CONN_SIZE, CONN6_SIZE, STATS_SIZE, DEST_SIZE, SVC_SIZE, DESC_SIZE, BATCH_BYTES, BATCH_MAX, CNT_SLOTS } from "../src/engine/abi.ts";
 
 export function abiBytesPerConn(e: Engine): number {
-  return CONN_SIZE + (4 * (e.x.bucketCount() >>> 0)) / (e.x.connCapacity() >>> 0);
+  const cap = e.x.connCapacity() >>> 0;
+  return CONN_SIZE + (4 * (e.x.bucketCount() >>> 0) + CONN6_SIZE * ((e.x.addr6Capacity() >>> 0) + 1)) / cap;
 }
 
 /** Highest end of the regions the engine exposes pointers to (conns, batch, tables, stats). */

@@ -4,17 +4,17 @@
 import { connCap } from "../mem";
 import { connPtr } from "./table";
 import { connExpire, now } from "./timer";
-import { C_USED, C_DEST, C_NCONTROL, C_CONTROL } from "./record";
+import { connIsUsed, connDest, connNControl, connControl } from "./record";
 
 export function connFlushDest(di: u32): void {
   for (let i: u32 = 1; i <= connCap; i++) {
     const c = connPtr(i);
-    if ((load<u8>(c, C_USED) & 1) == 0 || load<u32>(c, C_DEST) != di || load<u32>(c, C_NCONTROL) != 0) continue;
-    const ctl = load<u32>(c, C_CONTROL);
+    if (!connIsUsed(c) || connDest(c) != di || connNControl(c) != 0) continue;
+    const ctl = connControl(c);
     connExpire(i, now);
     if (ctl != 0) {
       const p = connPtr(ctl);
-      if ((load<u8>(p, C_USED) & 1) != 0 && load<u32>(p, C_NCONTROL) == 0) connExpire(ctl, now);
+      if (connIsUsed(p) && connNControl(p) == 0) connExpire(ctl, now);
     }
   }
 }

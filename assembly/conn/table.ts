@@ -4,13 +4,16 @@
 // ip_vs_conn_out_get), with the NO_CPORT and TEMPLATE rules of §2.3. Invariant: a record is in the
 // hash chain iff CF_HASHED is set; the free list links unused records through C_HNEXT.
 import { connBase, connCap, bucketBase, bucketMask } from "../mem";
-import { CONN_SIZE, FWD_MASQ } from "../abi";
+import { CONN_SIZE, FWD_MASQ, D_ADDR } from "../abi";
 import { connHash } from "./hash";
 import {
-  C_CADDR, C_VADDR, C_DADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_HNEXT, C_USED,
-  CF_HASHED, CF_NO_CPORT, CF_TEMPLATE, CF_FWD_MASK,
+  C_CADDR, C_VADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_HNEXT, C_USED, CF_HASHED, CF_NO_CPORT,
+  CF_TEMPLATE, CF_FWD_MASK, CONN_USED, CONN_AF6, connFlags, setConnFlags, connCaddr, connVaddr, connAf, connDest,
 } from "./record";
+import { addr6Init, addr6Alloc, addr6Free, addr6Ptr } from "./addr6";
 import { addrEq } from "../wire/ip";
+import { destBase } from "../mem";
+import { DEST_SIZE } from "../abi";
 
 let freeHead: u32 = 0;
 export let liveConns: u32 = 0;
@@ -21,26 +24,37 @@ export function connTableInit(): void {
   freeHead = 0;
   for (let i = connCap; i >= 1; i--) { store<u32>(connPtr(i), freeHead, C_HNEXT); freeHead = i; }
   liveConns = 0;
+  addr6Init();
 }
 
-/** Takes a zeroed record from the pool; 0 when the table is full. */
-export function connAlloc(): u32 {
+/** Takes a zeroed record of family af from the pool (with its IPv6 address slot); 0 when full. */
+export function connAlloc(af: u32): u32 {
   const i = freeHead;
   if (i == 0) return 0;
   const c = connPtr(i);
+  let k: u32 = 0;
+  if (af == 6) { k = addr6Alloc(); if (k == 0) return 0; }
   freeHead = load<u32>(c, C_HNEXT);
   memory.fill(c, 0, CONN_SIZE);
-  store<u8>(c, 1, C_USED);
+  store<u8>(c, <u8>(af == 6 ? CONN_USED | CONN_AF6 : CONN_USED), C_USED);
+  if (k != 0) { store<u32>(c, k, C_CADDR); memory.fill(addr6Ptr(k), 0, 32); }
   liveConns++;
   return i;
 }
 
 export function connFree(i: u32): void {
   const c = connPtr(i);
+  if ((<u32>load<u8>(c, C_USED) & CONN_AF6) != 0) addr6Free(load<u32>(c, C_CADDR));
   store<u8>(c, 0, C_USED);
   store<u32>(c, freeHead, C_HNEXT);
   freeHead = i;
   liveConns--;
+}
+
+/** The real server's address (16-byte slot of the dest); 0 for a conn without dest. */
+@inline export function connDaddr(c: usize): usize {
+  const di = connDest(c);
+  return di == 0 ? 0 : destBase + <usize>di * DEST_SIZE + D_ADDR;
 }
 
 // Links in the hash index (bucket heads and C_HNEXT of hashed records) are tagged: the low 24 bits
@@ -51,7 +65,7 @@ export const LINK_INDEX: u32 = 0xFFFFFF;
 @inline export function linkTag(h: u32): u32 { return h & 0xFF000000; }
 
 @inline function hashOf(c: usize): u32 {
-  return connHash(<u32>load<u8>(c, C_PROTO), c + C_CADDR, <u32>load<u8>(c, C_AF), <u32>load<u16>(c, C_CPORT));
+  return connHash(<u32>load<u8>(c, C_PROTO), connCaddr(c), connAf(c), <u32>load<u16>(c, C_CPORT));
 }
 @inline export function bucketAt(h: u32): usize { return bucketBase + (<usize>(h & bucketMask) << 2); }
 
@@ -61,12 +75,12 @@ export function connHashIn(i: u32): void {
   const b = bucketAt(h);
   store<u32>(c, load<u32>(b), C_HNEXT);
   store<u32>(b, linkTag(h) | i);
-  store<u32>(c, load<u32>(c, C_FLAGS) | CF_HASHED, C_FLAGS);
+  setConnFlags(c, connFlags(c) | CF_HASHED);
 }
 
 export function connUnhash(i: u32): void {
   const c = connPtr(i);
-  const flags = load<u32>(c, C_FLAGS);
+  const flags = connFlags(c);
   if ((flags & CF_HASHED) == 0) return;
   let at = bucketAt(hashOf(c));
   let link = load<u32>(at);
@@ -76,7 +90,12 @@ export function connUnhash(i: u32): void {
     at = connPtr(cur) + C_HNEXT;
     link = load<u32>(at);
   }
-  store<u32>(c, flags & ~CF_HASHED, C_FLAGS);
+  setConnFlags(c, flags & ~CF_HASHED);
+}
+
+/** Whether record c is of family af and protocol proto (the family bit sits in C_USED). */
+@inline function famProtoEq(c: usize, af: u32, proto: u32): bool {
+  return <u32>load<u8>(c, C_PROTO) == proto && ((<u32>load<u8>(c, C_USED) & CONN_AF6) != 0) == (af == 6);
 }
 
 /** In-lookup: client (saddr:sport) -> virtual (daddr:dport). Addresses point into the frame. */
@@ -85,14 +104,15 @@ export function connInGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: 
   const tag = linkTag(h);
   let link = load<u32>(bucketAt(h));
   const wantNoCport: u32 = sport == 0 ? CF_NO_CPORT : 0;
+  const ports = sport | (dport << 16);
   while (link != 0) {
     const i = link & LINK_INDEX;
     const c = connPtr(i);
-    if ((link & 0xFF000000) == tag && <u32>load<u16>(c, C_CPORT) == sport && <u32>load<u16>(c, C_VPORT) == dport &&
-        <u32>load<u8>(c, C_AF) == af && <u32>load<u8>(c, C_PROTO) == proto &&
-        addrEq(c + C_CADDR, saddr, af) && addrEq(c + C_VADDR, daddr, af)) {
-      const flags = load<u32>(c, C_FLAGS);
-      if ((flags & (CF_NO_CPORT | CF_TEMPLATE)) == wantNoCport) return i;
+    if ((link & 0xFF000000) == tag && load<u32>(c, C_CPORT) == ports && famProtoEq(c, af, proto)) {
+      const match = af == 4
+        ? load<u32>(c, C_CADDR) == load<u32>(saddr) && load<u32>(c, C_VADDR) == load<u32>(daddr)
+        : addrEq(connCaddr(c), saddr, 6) && addrEq(connVaddr(c), daddr, 6);
+      if (match && (connFlags(c) & (CF_NO_CPORT | CF_TEMPLATE)) == wantNoCport) return i;
     }
     link = load<u32>(c, C_HNEXT);
   }
@@ -107,13 +127,14 @@ export function connOutGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr:
   while (link != 0) {
     const i = link & LINK_INDEX;
     const c = connPtr(i);
-    if ((link & 0xFF000000) == tag && <u32>load<u16>(c, C_CPORT) == dport && <u32>load<u8>(c, C_AF) == af &&
-        <u32>load<u8>(c, C_PROTO) == proto && addrEq(c + C_CADDR, daddr, af)) {
-      const flags = load<u32>(c, C_FLAGS);
+    if ((link & 0xFF000000) == tag && <u32>load<u16>(c, C_CPORT) == dport && famProtoEq(c, af, proto) &&
+        addrEq(connCaddr(c), daddr, af)) {
+      const flags = connFlags(c);
       if ((flags & CF_TEMPLATE) == 0) {
         if ((flags & CF_FWD_MASK) == FWD_MASQ) {
-          if (<u32>load<u16>(c, C_DPORT) == sport && addrEq(c + C_DADDR, saddr, af)) return i;
-        } else if (<u32>load<u16>(c, C_VPORT) == sport && addrEq(c + C_VADDR, saddr, af)) return i;
+          const d = connDaddr(c);
+          if (<u32>load<u16>(c, C_DPORT) == sport && d != 0 && addrEq(d, saddr, af)) return i;
+        } else if (<u32>load<u16>(c, C_VPORT) == sport && addrEq(connVaddr(c), saddr, af)) return i;
       }
     }
     link = load<u32>(c, C_HNEXT);

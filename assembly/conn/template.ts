@@ -8,12 +8,12 @@ import { TPL_NONE, DEST_F_AVAILABLE } from "../abi";
 import { connHash } from "./hash";
 import { connAlloc, connPtr, connHashIn, connUnhash, bucketAt, linkTag, LINK_INDEX } from "./table";
 import {
-  C_CADDR, C_VADDR, C_DADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_AF, C_FLAGS, C_STATE, C_TIMEOUT,
-  C_DEST, C_HNEXT, CF_TEMPLATE,
+  C_VADDR, C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_USED, C_STATE, C_TIMEOUT, C_HNEXT, CF_TEMPLATE, CONN_AF6,
+  connFlags, setConnFlags, connDest, connCaddr, connVaddr,
 } from "./record";
-import { addrEqSlots } from "../wire/ip";
-import { connFill } from "./new";
-import { destPtr, bindDest, D_ADDR, D_AF, D_FLAGS, D_WEIGHT } from "../svc/dest";
+import { addrEq } from "../wire/ip";
+import { connFill, addrCopy } from "./new";
+import { destPtr, bindDest, D_FLAGS, D_WEIGHT } from "../svc/dest";
 
 /** ip_vs_ct_in_get: the template for a masked client (16-byte slot) and virtual side. */
 export function templateGet(af: u32, proto: u32, snet: usize, vaddr: usize, vport: u32, isMark: bool): u32 {
@@ -23,28 +23,26 @@ export function templateGet(af: u32, proto: u32, snet: usize, vaddr: usize, vpor
   while (link != 0) {
     const i = link & LINK_INDEX;
     const c = connPtr(i);
-    if ((link & 0xFF000000) == tag && (load<u32>(c, C_FLAGS) & CF_TEMPLATE) != 0 &&
-        <u32>load<u8>(c, C_AF) == af && <u32>load<u8>(c, C_PROTO) == proto &&
+    if ((link & 0xFF000000) == tag && (connFlags(c) & CF_TEMPLATE) != 0 &&
+        ((<u32>load<u8>(c, C_USED) & CONN_AF6) != 0) == (af == 6) && <u32>load<u8>(c, C_PROTO) == proto &&
         load<u16>(c, C_CPORT) == 0 && <u32>load<u16>(c, C_VPORT) == vport &&
-        addrEqSlots(c + C_CADDR, snet) &&
-        (isMark ? load<u32>(c, C_VADDR) == load<u32>(vaddr) : addrEqSlots(c + C_VADDR, vaddr))) return i;
+        addrEq(connCaddr(c), snet, af) &&
+        (isMark ? load<u32>(connVaddr(c)) == load<u32>(vaddr) : addrEq(connVaddr(c), vaddr, af))) return i;
     link = load<u32>(c, C_HNEXT);
   }
   return 0;
 }
 
 /** A template bound to dest di, with the service's persistence timeout (jiffies); 0 when full. */
-export function templateNew(si: u32, di: u32, af: u32, proto: u32, snet: usize, vaddr: usize,
-                            vport: u32, dport: u32, mark: u32, timeout: u32): u32 {
-  const i = connAlloc();
+export function templateNew(di: u32, af: u32, proto: u32, snet: usize, vaddr: usize,
+                            vport: u32, dport: u32, timeout: u32): u32 {
+  const i = connAlloc(af);
   if (i == 0) return 0;
   const c = connPtr(i);
-  const d = destPtr(di);
-  memory.copy(c + C_CADDR, snet, 16);
-  memory.copy(c + C_VADDR, vaddr, 16);
-  memory.copy(c + C_DADDR, d + D_ADDR, 16);
-  connFill(c, proto, af, 0, vport, dport, <u32>load<u8>(d, D_AF), mark, si, di);
-  store<u32>(c, CF_TEMPLATE, C_FLAGS);
+  addrCopy(connCaddr(c), snet, af);
+  addrCopy(connVaddr(c), vaddr, af);
+  connFill(c, proto, 0, vport, dport, di);
+  setConnFlags(c, CF_TEMPLATE);
   bindDest(c, di);
   store<u8>(c, <u8>TPL_NONE, C_STATE);
   store<u32>(c, timeout, C_TIMEOUT);
@@ -54,7 +52,7 @@ export function templateNew(si: u32, di: u32, af: u32, proto: u32, snet: usize, 
 
 /** ip_vs_check_template: false when the template's dest is gone, deleted, or quiescent and expiring. */
 export function templateValid(t: u32, expireQuiescent: bool): bool {
-  const di = load<u32>(connPtr(t), C_DEST);
+  const di = connDest(connPtr(t));
   if (di == 0) return false;
   const d = destPtr(di);
   if ((load<u32>(d, D_FLAGS) & DEST_F_AVAILABLE) == 0) return false;

@@ -15,9 +15,13 @@ import { CNT_DROP_ENTRY, PROTO_TCP, PROTO_SCTP, TCP_SYN_RECV, TCP_SYNACK, TCP_ES
 import { bucketMask, bump } from "../mem";
 import { connPtr, bucketAt, LINK_INDEX } from "../conn/table";
 import { connExpire, now } from "../conn/timer";
-import { C_FLAGS, C_STATE, C_PROTO, C_NCONTROL, C_CONTROL, C_INPKTS, C_EXPIRES, C_TIMEOUT, C_USED, C_HNEXT, C_SVC, C_DEST, CF_TEMPLATE, CF_HASHED } from "../conn/record";
+import {
+  C_STATE, C_PROTO, C_INPKTS, C_EXPIRES, C_TIMEOUT, C_HNEXT, CF_TEMPLATE, CF_HASHED, connFlags, connIsUsed,
+  connControl, connNControl, connDest,
+} from "../conn/record";
 import { SCTP_S_ESTABLISHED } from "../proto/sctp-table";
 import { svcPtr, S_FLAGS } from "../svc/service";
+import { destPtr, D_SVC } from "../svc/dest";
 import { rand32 } from "../sched/random";
 
 const SCTP_S_INIT1: u32 = 1;
@@ -33,7 +37,7 @@ export function dropEntryReset(): void { memory.fill(todropCounter, 0, 9); }
 function todropEntry(c: usize): bool {
   // time_before(cp->timeout + jiffies, cp->timer.expires + 60*HZ): armed less than 60 s ago
   if (<i32>((load<u32>(c, C_TIMEOUT) + now) - (load<u32>(c, C_EXPIRES) + 60 * HZ)) < 0) return false;
-  const i = <i32>load<u32>(c, C_INPKTS);
+  const i = <i32>load<u16>(c, C_INPKTS);
   if (i > 8 || i < 0) return false;
   if (i == 0) return false;                       // todrop_rate[0] == 0
   const p = todropCounter + <usize>i;
@@ -49,30 +53,31 @@ function connDel(i: u32): void {
   let cur = i;
   while (cur != 0) {
     const c = connPtr(cur);
-    if ((load<u8>(c, C_USED) & 1) == 0) return;
-    const ctl = load<u32>(c, C_CONTROL);
+    if (!connIsUsed(c)) return;
+    const ctl = connControl(c);
     if (ctl != 0) store<u32>(c, 0, C_TIMEOUT);
-    const hadRefs = load<u32>(c, C_NCONTROL) > 0;
+    const hadRefs = connNControl(c) > 0;
     connExpire(cur, now);
     if (hadRefs || ctl == 0) return;              // rescheduled (controls others) or nothing above it
     const t = connPtr(ctl);
-    if (load<u32>(t, C_NCONTROL) != 0) return;
-    if ((load<u32>(t, C_FLAGS) & CF_TEMPLATE) != 0 && (<u32>load<u8>(t, C_STATE) & TPL_ASSURED) != 0) return;
+    if (connNControl(t) != 0) return;
+    if ((connFlags(t) & CF_TEMPLATE) != 0 && (<u32>load<u8>(t, C_STATE) & TPL_ASSURED) != 0) return;
     cur = ctl;                                    // ip_vs_conn_del_put(ct)
   }
 }
 
 function opsMode(c: usize): bool {
-  if (load<u32>(c, C_DEST) == 0) return false;
-  const si = load<u32>(c, C_SVC);
+  const di = connDest(c);
+  if (di == 0) return false;
+  const si = load<u32>(destPtr(di), D_SVC);
   return si != 0 && (load<u32>(svcPtr(si), S_FLAGS) & SVC_F_ONEPACKET) != 0;
 }
 
 /** Whether the scan drops this entry (the switch of ip_vs_random_dropentry). */
 function chosen(c: usize): bool {
-  if (load<u32>(c, C_NCONTROL) != 0) return false;
+  if (connNControl(c) != 0) return false;
   const state = <u32>load<u8>(c, C_STATE);
-  if ((load<u32>(c, C_FLAGS) & CF_TEMPLATE) != 0) {
+  if ((connFlags(c) & CF_TEMPLATE) != 0) {
     if (opsMode(c)) return todropEntry(c);
     return (state & TPL_ASSURED) == 0;
   }
@@ -106,7 +111,7 @@ export function dropEntry(): u32 {
       connDel(i);
       bump(CNT_DROP_ENTRY);
       dropped++;
-      if (ni != 0 && (load<u32>(connPtr(ni), C_FLAGS) & CF_HASHED) == 0) link = after;
+      if (ni != 0 && (connFlags(connPtr(ni)) & CF_HASHED) == 0) link = after;
     }
   }
   return dropped;

@@ -16,8 +16,8 @@ import {
 import { pFrame, pL3, pL4, pL4Len, pAf, pIpHlen, pIpLen, pSaddr, pDaddr, pFragMore, pFragFirst, pFragHdr } from "../wire/packet";
 import { ld16, st16 } from "../wire/ip";
 import { csumPartial, csumFinish, ipv4SetChecksum } from "../wire/csum";
-import { connInGet, connOutGet, connPtr } from "../conn/table";
-import { C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_SVC, C_DEST } from "../conn/record";
+import { connInGet, connOutGet, connPtr, connDaddr } from "../conn/table";
+import { C_DPORT, C_VPORT, connDest, connVaddr } from "../conn/record";
 import { xmitIn, connIsMasq, outFrame, outLen, outHint } from "../xmit/index";
 import { decrementTtl } from "../xmit/common";
 import { statsIn, statsOut } from "../stats";
@@ -101,16 +101,18 @@ function natFinish(): u32 {
 function icmpIn(i: u32, qs: usize, qd: usize): u32 {
   if (csumFinish(icmpSum()) != 0) return drop(DROP_ICMP_CHECKSUM);
   const c = connPtr(i);
-  statsIn(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  const di = connDest(c);
+  statsIn(di, pIpLen);
   if (!connIsMasq(i)) {
     const v = xmitIn(i, false);
     icmpOutFrame = outFrame; icmpOutLen = outLen; icmpHint = outHint;
     return v;
   }
-  copyAddr(pDaddr, c + C_DADDR);
-  copyAddr(qs, c + C_DADDR);
+  const daddr = connDaddr(c);
+  copyAddr(pDaddr, daddr);
+  copyAddr(qs, daddr);
   st16(qL4, <u32>load<u16>(c, C_DPORT));
-  icmpHint = load<u32>(c, C_DEST);
+  icmpHint = di;
   return natFinish();
 }
 
@@ -150,11 +152,11 @@ export function icmpHandle(mark: u32): u32 {
     return icmpIn(i, qs, qd);
   }
   const c = connPtr(i);
-  statsOut(load<u32>(c, C_SVC), load<u32>(c, C_DEST), pIpLen);
+  statsOut(connDest(c), pIpLen);
   if (!connIsMasq(i)) return VERDICT_PASS;
   if (csumFinish(icmpSum()) != 0) return drop(DROP_ICMP_CHECKSUM);
-  copyAddr(pSaddr, c + C_VADDR);
-  copyAddr(qd, c + C_VADDR);
+  copyAddr(pSaddr, connVaddr(c));
+  copyAddr(qd, connVaddr(c));
   st16(qL4 + 2, <u32>load<u16>(c, C_VPORT));
   return natFinish();
 }

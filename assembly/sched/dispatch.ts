@@ -13,7 +13,7 @@ import { rrSchedule, rrInit, rrDelDest } from "./rr";
 import { sedSchedule } from "./sed";
 import { shSchedule, shInit, shUpdate } from "./sh";
 import { twosSchedule } from "./twos";
-import { wlcSchedule } from "./wlc";
+import { wlcSchedule, wlcInit, wlcUpdate } from "./wlc";
 import { wrrSchedule, wrrInit, wrrUpdate } from "./wrr";
 
 export function schedKnownId(id: u32): bool {
@@ -45,6 +45,7 @@ export function dispatchInit(sched: u32, si: u32): void {
     case SCHED_MH: mhInit(si); break;
     case SCHED_RR: rrInit(si); break;
     case SCHED_SH: shInit(si); break;
+    case SCHED_WLC: wlcInit(si); break;
     case SCHED_WRR: wrrInit(si); break;
     default: break;
   }
@@ -55,6 +56,7 @@ export function dispatchUpdate(sched: u32, si: u32): void {
     case SCHED_DH: dhUpdate(si); break;
     case SCHED_MH: mhUpdate(si); break;
     case SCHED_SH: shUpdate(si); break;
+    case SCHED_WLC: wlcUpdate(si); break;
     case SCHED_WRR: wrrUpdate(si); break;
     default: break;
   }

@@ -2,8 +2,17 @@
 // later non-overloaded dest d replaces it when overhead(least) * w(d) > overhead(d) * w(least)
 // (64-bit cross-multiplication; a weight-0 dest can never win; ties keep the earlier dest).
 // wlcPick is also the fresh pick of lblc and lblcr (their __ip_vs_lblc_schedule is this same loop).
+// The wlc scheduler itself walks an array of the service's dest indices in list order, rebuilt when
+// the list changes (init / update), instead of the linked list: the loads of consecutive dests are
+// then independent and overlap. Weights, flags and counts are read live from the dest records. When
+// the scheduler arena has no room for the array it walks the list.
 import { destPtr, destOverhead } from "../svc/dest";
+import { svcPtr, S_SCHED_DATA } from "../svc/service";
 import { firstDest, nextDest, eligible, overloaded, weightOf } from "./common";
+import { schedTable } from "./arena";
+
+const SD_COUNT: usize = 0;     // u32 in S_SCHED_DATA: dests in the array
+const SD_ARRAY: usize = 4;     // u32: its address (0 = none: walk the list)
 
 export function wlcPick(si: u32): u32 {
   let least = firstDest(si);
@@ -18,4 +27,41 @@ export function wlcPick(si: u32): u32 {
   return least;
 }
 
-export function wlcSchedule(si: u32): u32 { return wlcPick(si); }
+/** init_service and every change of the dest list: the array of dest indices in list order. */
+export function wlcInit(si: u32): void {
+  const sd = svcPtr(si) + S_SCHED_DATA;
+  let n: u32 = 0;
+  for (let d = firstDest(si); d != 0; d = nextDest(d)) n++;
+  let cap: u32 = 64;
+  while (cap < n) cap <<= 1;
+  const arr = schedTable(si, <usize>cap << 2);
+  store<u32>(sd, <u32>arr, SD_ARRAY);
+  store<u32>(sd, n, SD_COUNT);
+  if (arr == 0) return;
+  let k: usize = 0;
+  for (let d = firstDest(si); d != 0; d = nextDest(d)) { store<u32>(arr + (k << 2), d); k++; }
+}
+
+export function wlcUpdate(si: u32): void { wlcInit(si); }
+
+export function wlcSchedule(si: u32): u32 {
+  const sd = svcPtr(si) + S_SCHED_DATA;
+  const arr = <usize>load<u32>(sd, SD_ARRAY);
+  if (arr == 0) return wlcPick(si);
+  const n = <usize>load<u32>(sd, SD_COUNT);
+  let k: usize = 0;
+  let least: u32 = 0;
+  for (; k < n; k++) { least = load<u32>(arr + (k << 2)); if (eligible(least)) break; }
+  if (k == n) return 0;
+  let loh = destOverhead(destPtr(least));
+  let lw = <u64>weightOf(least);
+  for (k++; k < n; k++) {
+    const d = load<u32>(arr + (k << 2));
+    const p = destPtr(d);
+    if (overloaded(d)) continue;
+    const doh = destOverhead(p);
+    const w = <u64>weightOf(d);
+    if (loh * w > doh * lw) { least = d; loh = doh; lw = w; }
+  }
+  return least;
+}

@@ -10,7 +10,7 @@ import {
 export { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START };
 import { destBase } from "../mem";
 import { DEST_F_OVERLOAD, FWD_MASQ, PROTO_UDP } from "../abi";
-import { C_FLAGS, CF_INACTIVE, CF_NOOUTPUT, CF_TEMPLATE, CF_ONE_PACKET, C_PROTO } from "../conn/record";
+import { CF_INACTIVE, CF_NOOUTPUT, CF_TEMPLATE, CF_ONE_PACKET, C_PROTO, connFlags, setConnFlags } from "../conn/record";
 
 
 @inline export function destPtr(i: u32): usize { return destBase + <usize>i * DEST_SIZE; }
@@ -26,8 +26,8 @@ export function bindDest(c: usize, di: u32): void {
   const d = destPtr(di);
   let cf = load<u32>(d, D_CONN_FLAGS);
   if (<u32>load<u8>(c, C_PROTO) != PROTO_UDP) cf &= ~CF_ONE_PACKET;
-  const flags = load<u32>(c, C_FLAGS) | cf;
-  store<u32>(c, flags, C_FLAGS);
+  const flags = connFlags(c) | cf;
+  setConnFlags(c, flags);
   if ((flags & CF_TEMPLATE) == 0) {
     if ((flags & CF_INACTIVE) != 0) store<u32>(d, load<u32>(d, D_INACTIVE) + 1, D_INACTIVE);
     else store<u32>(d, load<u32>(d, D_ACTIVE) + 1, D_ACTIVE);
@@ -40,7 +40,7 @@ export function bindDest(c: usize, di: u32): void {
 /** ip_vs_unbind_dest: uncount the conn and clear OVERLOAD per the thresholds. */
 export function unbindDest(c: usize, di: u32): void {
   const d = destPtr(di);
-  const flags = load<u32>(c, C_FLAGS);
+  const flags = connFlags(c);
   if ((flags & CF_TEMPLATE) == 0) {
     if ((flags & CF_INACTIVE) != 0) store<u32>(d, load<u32>(d, D_INACTIVE) - 1, D_INACTIVE);
     else store<u32>(d, load<u32>(d, D_ACTIVE) - 1, D_ACTIVE);

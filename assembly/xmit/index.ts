@@ -3,8 +3,9 @@
 // outLen) and the egress hint, and returns a verdict (VERDICT_* | reason << 8).
 import { VERDICT_TX, VERDICT_DROP, VERDICT_PASS, DROP_TTL_EXCEEDED, FWD_MASQ, FWD_DROUTE, FWD_TUNNEL, FWD_BYPASS } from "../abi";
 import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
-import { connPtr } from "../conn/table";
-import { C_FLAGS, C_DADDR, C_DPORT, C_VADDR, C_VPORT, C_DEST, C_DAF, CF_FWD_MASK } from "../conn/record";
+import { connPtr, connDaddr } from "../conn/table";
+import { C_DPORT, C_VPORT, CF_FWD_MASK, connFlags, connDest, connVaddr, connAf } from "../conn/record";
+import { destPtr, D_AF } from "../svc/dest";
 import { decrementTtl } from "./common";
 import { debugLevel } from "../settings";
 import { logConn } from "../log";
@@ -24,24 +25,33 @@ export let outHint: u32 = 0;
 /** Client -> real server, for conn i. */
 export function xmitIn(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
-  const fwd = load<u32>(c, C_FLAGS) & CF_FWD_MASK;
-  outHint = load<u32>(c, C_DEST);
+  const fwd = connFlags(c) & CF_FWD_MASK;
+  outHint = connDest(c);
   if (debugLevel >= 10) logConn(LOG_EV_XMIT, 10, i);
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   outFrame = pFrame; outLen = frameEnd();
   if (fwd == FWD_MASQ) {
-    if (natPorts) natRewrite(pDaddr, c + C_DADDR, 2, <u32>load<u16>(c, C_DPORT));
+    if (natPorts) natRewrite(pDaddr, connDaddr(c), 2, <u32>load<u16>(c, C_DPORT));
     return VERDICT_TX;
   }
   if (fwd == FWD_DROUTE) { if (outHint != 0) drRewriteL2(outHint); return VERDICT_TX; }
   if (fwd == FWD_TUNNEL) {
-    const daf = <u32>load<u8>(c, C_DAF);
-    outFrame = tunnelEncap(daf, c + C_DADDR, c + C_VADDR);
+    const daf = <u32>load<u8>(destPtr(outHint), D_AF);
+    outFrame = tunnelEncap(daf, connDaddr(c), vaddrSlot(c));
     outLen = frameEnd() + (daf == 4 ? 20 : 40);
     return VERDICT_TX;
   }
   if (fwd == FWD_BYPASS) return VERDICT_TX;        // ip_vs_bypass_xmit: to its own destination, hint 0
   return VERDICT_PASS;                              // LOCALNODE: not produced yet
+}
+
+// the conn's vaddr as a 16-byte slot (tunnelEncap reads 16 bytes for an IPv6 outer header)
+const VSLOT = memory.data(16);
+function vaddrSlot(c: usize): usize {
+  if (connAf(c) == 6) return connVaddr(c);
+  memory.fill(VSLOT, 0, 16);
+  store<u32>(VSLOT, load<u32>(connVaddr(c)));
+  return VSLOT;
 }
 
 /** Real server -> client reply of a NAT conn: source becomes vaddr:vport. */
@@ -50,11 +60,11 @@ export function xmitOut(i: u32, natPorts: bool): u32 {
   outHint = 0;
   if (debugLevel >= 10) { const r = logConn(LOG_EV_XMIT, 10, i); if (r != 0) store<u32>(r, 1, LOG_D); }
   if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
-  if (natPorts) natRewrite(pSaddr, c + C_VADDR, 0, <u32>load<u16>(c, C_VPORT));
+  if (natPorts) natRewrite(pSaddr, connVaddr(c), 0, <u32>load<u16>(c, C_VPORT));
   outFrame = pFrame; outLen = frameEnd();
   return VERDICT_TX;
 }
 
 @inline export function connIsMasq(i: u32): bool {
-  return (load<u32>(connPtr(i), C_FLAGS) & CF_FWD_MASK) == FWD_MASQ;
+  return (connFlags(connPtr(i)) & CF_FWD_MASK) == FWD_MASQ;
 }

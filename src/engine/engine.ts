@@ -10,6 +10,8 @@ export interface EngineOptions {
   conns?: number;
   services?: number;
   dests?: number;
+  /** IPv6 conns the table holds at once (each takes a 32-byte address slot); default conns / 8, at least 256. */
+  conns6?: number;
   /** Hash seed; a fixed default keeps replays reproducible. */
   seed?: number;
   /**
@@ -74,11 +76,12 @@ export class Engine {
   private constructor(x: Exports, opts: EngineOptions) {
     this.x = x;
     const conns = opts.conns ?? 1 << 20, services = opts.services ?? 1024, dests = opts.dests ?? 16384;
+    if (dests > A.MAX_DESTS) throw new EngineError(`dests ${dests}: at most ${A.MAX_DESTS} (a conn keeps its dest index in 16 bits)`);
     if (opts.prepareMemory) {
-      x.reserve(conns, services, dests);
+      x.reserve(conns, services, dests, opts.conns6 ?? 0);
       this.memoryNote = opts.prepareMemory(x.memory);
     }
-    x.init(conns, services, dests, (opts.seed ?? 0x5eed1234) >>> 0);
+    x.init(conns, services, dests, (opts.seed ?? 0x5eed1234) >>> 0, opts.conns6 ?? 0);
     this.buf = x.memory.buffer;
     this.u8v = new Uint8Array(this.buf);
     this.dv = new DataView(this.buf);
@@ -359,22 +362,26 @@ export class Engine {
     return i ? this.conn(i) : null;
   }
 
-  /** The conn record i as an object (for tests, listings and exports). */
+  /** The conn record i as an object (for tests, listings and exports). The real server's address and
+   *  family are its dest's (a conn without dest has daddr 0 of its own family). */
   conn(i: number): ConnInfo {
-    const p = this.x.connRecord(i) >>> 0;
+    const x = this.x;
+    const p = x.connRecord(i) >>> 0;
     const dv = this.view;
-    const af = dv.getUint8(p + A.C_AF) as Af;
-    const daf = dv.getUint8(p + A.C_DAF) as Af;
-    const now = this.x.now() >>> 0;
+    const af: Af = dv.getUint8(p + A.C_USED) & A.CONN_AF6 ? 6 : 4;
+    const dest = dv.getUint16(p + A.C_DEST, true);
+    const d = dest ? x.destRecord(dest) >>> 0 : 0;
+    const daf = d ? dv.getUint8(d + A.D_AF) as Af : af;
+    const now = x.now() >>> 0;
     return {
       index: i, proto: PROTO_NAME[dv.getUint8(p + A.C_PROTO)] ?? "TCP", af,
-      caddr: this.addrAt(af, p + A.C_CADDR), cport: dv.getUint16(p + A.C_CPORT, true),
-      vaddr: this.addrAt(af, p + A.C_VADDR), vport: dv.getUint16(p + A.C_VPORT, true),
-      daddr: this.addrAt(daf || af, p + A.C_DADDR), dport: dv.getUint16(p + A.C_DPORT, true),
-      flags: dv.getUint32(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
+      caddr: this.addrAt(af, x.connCaddrPtr(i) >>> 0), cport: dv.getUint16(p + A.C_CPORT, true),
+      vaddr: this.addrAt(af, x.connVaddrPtr(i) >>> 0), vport: dv.getUint16(p + A.C_VPORT, true),
+      daddr: d ? this.addrAt(daf, d + A.D_ADDR) : (af === 6 ? "::" : "0.0.0.0"), dport: dv.getUint16(p + A.C_DPORT, true),
+      flags: dv.getUint16(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
       timeoutSecs: dv.getUint32(p + A.C_TIMEOUT, true) / A.HZ,
       expiresInSecs: (((dv.getUint32(p + A.C_EXPIRES, true) - now) | 0)) / A.HZ,
-      dest: dv.getUint32(p + A.C_DEST, true), inPkts: dv.getUint32(p + A.C_INPKTS, true),
+      dest, inPkts: dv.getUint16(p + A.C_INPKTS, true),
     };
   }
 

@@ -8,6 +8,8 @@ import * as A from "../../src/engine/abi.ts";
 
 export const eth = { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" };
 export const T0 = 1000;
+/** A capacity whose empty pool is 112 pages (src/defense/avail.ts: free conns x CONN_SIZE / 4096). */
+export const POOL112 = Math.ceil((112 * 4096) / A.CONN_SIZE);
 export const at = (sec: number) => T0 + Math.round(sec * A.HZ);
 
 export async function engineWith(lines: string[], conns = 4096, seed?: number): Promise<Engine> {
@@ -36,7 +38,7 @@ export function udp(e: Engine, client: string, cport: number, vip: string, vport
 }
 
 export function recPtr(e: Engine, i: number): number { return e.x.connRecord(i) >>> 0; }
-export function setInPkts(e: Engine, i: number, n: number): void { e.view.setUint32(recPtr(e, i) + A.C_INPKTS, n >>> 0, true); }
+export function setInPkts(e: Engine, i: number, n: number): void { e.view.setUint16(recPtr(e, i) + A.C_INPKTS, n, true); }
 export function setState(e: Engine, i: number, s: number): void { e.view.setUint8(recPtr(e, i) + A.C_STATE, s); }
 
 /** ip_vs_todrop as §3.4 writes it, over a state object. */

@@ -8,6 +8,7 @@ import { meminfoPages, readMeminfoPages } from "../../src/defense/meminfo.ts";
 import { loadEngine } from "../../src/engine/load-node.ts";
 import { parseRules } from "../../src/control/rules.ts";
 import { tcp } from "./_util.ts";
+import * as A from "../../src/engine/abi.ts";
 
 test("--avail-pages: a fixed count or a schedule from 0s; the value holds until the next time", () => {
   assert.equal(parseAvailPages("5000"), [{ atSec: 0, pages: 5000 }]);
@@ -39,17 +40,17 @@ test("/proc/meminfo: (MemFree + Buffers) / page size; swap and caches ignored", 
   assert.ok(readMeminfoPages() > 0, "this host's figure");
 });
 
-test("pool pages = free conns x 112 / 4096; the timer uses the lesser of source and pool", async () => {
+test("pool pages = free conns x CONN_SIZE / 4096; the timer uses the lesser of source and pool", async () => {
   const e = await loadEngine({ conns: 1000 });
   e.applyRules(parseRules("-A -t 10.0.0.100:80 -s rr\n-a -t 10.0.0.100:80 -r 192.168.1.1:8080 -m", "a.rules"));
-  assert.is(poolFreePages(e), Math.floor(1000 * 112 / 4096));
+  assert.is(poolFreePages(e), Math.floor(1000 * A.CONN_SIZE / 4096));
   for (let k = 0; k < 300; k++) tcp(e, `198.51.100.${k & 255}`, 1000 + k, "10.0.0.100", 80, "S", 0);
-  assert.is(poolFreePages(e), Math.floor(700 * 112 / 4096));
+  assert.is(poolFreePages(e), Math.floor(700 * A.CONN_SIZE / 4096));
   const t = new DefenseTimer({ memory: () => 5 });
   assert.is(t.tick(e, 1).availmem, 5);
   const t2 = new DefenseTimer({ memory: () => 5000 });
-  assert.is(t2.tick(e, 1).availmem, 19);
-  assert.is(new DefenseTimer().tick(e, 1).availmem, 19, "no source: the pool alone");
+  assert.is(t2.tick(e, 1).availmem, Math.floor(700 * A.CONN_SIZE / 4096));
+  assert.is(new DefenseTimer().tick(e, 1).availmem, Math.floor(700 * A.CONN_SIZE / 4096), "no source: the pool alone");
 });
 
 test.run();

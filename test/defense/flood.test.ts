@@ -1,7 +1,8 @@
 // A SYN flood replayed under each defense mode (issue 4): spoofed SYNs at 5,000/s with 200 legitimate
 // conversations among them, a 32768-conn table (SYN_RECV lives 60 s, so the flood outgrows it in
-// ~6.5 s), amemthresh 512 pages against the lesser of the pool's free pages (896 when empty) and an
-// --avail-pages schedule that drops to 400 pages in the middle third. Checked for every mode: memory
+// ~6.5 s), amemthresh at 4/7 of the pool's free pages when empty (512 of 896 with 112-byte records)
+// against the lesser of those and an --avail-pages schedule that drops to 5/7 of amemthresh (400 of
+// 512) in the middle third. Checked for every mode: memory
 // never grows and live conns stay within capacity; every legitimate conn whose SYN was let in has
 // all its packets forwarded; the drop counts are what the mode implies -- no defense: table-full
 // drops and lost legitimate conns; drop_entry: CNT_DROP_ENTRY = what the timer's runs returned, runs
@@ -24,7 +25,9 @@ const SPOOFED = BIG ? 1_000_000 : 100_000;
 const DURATION = SPOOFED / 5000;
 const LEGIT = 200;
 const CONNS = 32768;
-const SCHEDULE = `0s:100000,${Math.round(DURATION / 3)}s:400,${Math.round((2 * DURATION) / 3)}s:100000`;
+const POOL_PAGES = Math.floor((CONNS * A.CONN_SIZE) / 4096);      // src/defense/avail.ts poolFreePages, empty
+const AMEMTHRESH = Math.round((POOL_PAGES * 4) / 7);
+const SCHEDULE = `0s:100000,${Math.round(DURATION / 3)}s:${Math.round((AMEMTHRESH * 5) / 7)},${Math.round((2 * DURATION) / 3)}s:100000`;
 const RULES = parseRules([`-A -t ${VIP}:80 -s rr`, ...[1, 2, 3, 4].map((d) => `-a -t ${VIP}:80 -r 192.168.1.${d}:8080 -m`)].join("\n"), "flood.rules");
 
 const flood = floodCapture(SPOOFED, LEGIT, DURATION);
@@ -42,7 +45,7 @@ async function run(name: string, over: Partial<DefenseVars>): Promise<Run> {
   const ticks: DefenseTick[] = [];
   let maxConns = 0;
   const timer = new DefenseTimer({
-    vars: defenseDefaults({ amemthresh: 512, ...over }), memory: scheduleSource(parseAvailPages(SCHEDULE)),
+    vars: defenseDefaults({ amemthresh: AMEMTHRESH, ...over }), memory: scheduleSource(parseAvailPages(SCHEDULE)),
     onTick: (t) => { ticks.push(t); },
   });
   const tt = timer.replayTimer();

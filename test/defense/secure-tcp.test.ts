@@ -11,14 +11,14 @@ import { replayCapture } from "../../src/replay/replay.ts";
 import { PcapWriter } from "../../src/io/pcap-writer.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import { replayDefense, defenseDefaults, type DefenseTick } from "../../src/defense/index.ts";
-import { eth } from "./_util.ts";
+import { eth, POOL112 } from "./_util.ts";
 
 test("secure_tcp=1: DoS table exactly while memory is short, values rewritten 1 -> 2 -> 1", async () => {
   const rules = parseRules(["-A -t 10.0.0.100:80 -s rr", "-a -t 10.0.0.100:80 -r 192.168.1.1:8080 -m"].join("\n"), "s.rules");
   const w = new PcapWriter();
   const frame = (k: number, flags: string) => buildFrame({ eth, ip: { v: 4, src: `198.51.100.${k}`, dst: "10.0.0.100" }, l4: { tcp: { sport: 4000, dport: 80, flags } } });
   for (let s = 0; s < 9; s++) { w.add(1000 + s, 2e8, frame(s, "S")); w.add(1000 + s, 4e8, frame(s, "A")); }
-  const e = await loadEngine({ conns: 4096 });                   // pool 112 pages
+  const e = await loadEngine({ conns: POOL112 });                // pool 112 pages
   e.applyRules(rules);
   const vars = defenseDefaults({ secure_tcp: 1, amemthresh: 100 });
   const ticks: (DefenseTick & { value: number })[] = [];
@@ -31,7 +31,7 @@ test("secure_tcp=1: DoS table exactly while memory is short, values rewritten 1 
   assert.equal(ticks.map((t) => t.relSec), [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.equal(ticks.map((t) => t.value), [1, 1, 2, 2, 2, 1, 1, 1]);
   assert.equal(ticks.map((t) => t.secureTcpChange), [null, null, true, null, null, false, null, null]);
-  // k live conns at tick k: floor((4096 - k) * 112 / 4096) = 111 pages of pool
+  // k live conns at tick k: floor((POOL112 - k) * CONN_SIZE / 4096) = 111 pages of pool
   assert.equal(ticks.map((t) => t.availmem), [111, 111, 10, 10, 10, 111, 111, 111]);
   for (let s = 0; s < 9; s++) {
     const c = e.findConn("TCP", 4, `198.51.100.${s}`, 4000, "10.0.0.100", 80)!;

@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import * as A from "../../src/engine/abi.ts";
 import { DefenseTimer } from "../../src/defense/timer.ts";
 import { defenseDefaults } from "../../src/defense/vars.ts";
-import { engineWith, tcp, udp, todropModel } from "./_util.ts";
+import { engineWith, tcp, udp, todropModel, POOL112 } from "./_util.ts";
 
 const RULES = [
   "-A -t 10.0.0.100:80 -s rr", "-a -t 10.0.0.100:80 -r 192.168.1.1:8080 -m", "-a -t 10.0.0.100:80 -r 192.168.1.2:8080 -m",
@@ -73,13 +73,13 @@ test("DefenseTimer mode 3: am_droprate is pushed, the counter is not reset (firs
 });
 
 test("DefenseTimer auto mode: rate = counter = amemthresh / (amemthresh - avail), reset every tick; off when memory is back", async () => {
-  const e = await engineWith(RULES);                             // 4096 conns: the pool is 112 pages
+  const e = await engineWith(RULES, POOL112);                    // the pool is 112 pages
   let pages = 5000;
   const vars = defenseDefaults({ drop_packet: 1, amemthresh: 100 });
   const t = new DefenseTimer({ vars, memory: () => pages });
   t.tick(e, 1);
   assert.is(tcp(e, client(1), 1, "10.0.0.100", 80, "S", 1.1), "fwd");
-  assert.is(t.last!.poolPages, 112, "4096 free conns * 112 bytes / 4096");
+  assert.is(t.last!.poolPages, 112, "POOL112 free conns * CONN_SIZE / 4096");
   assert.is(t.last!.availmem, 112, "min(5000, pool)");
   pages = 75;                                                    // rate 100 / 25 = 4
   t.tick(e, 2);

@@ -110,4 +110,35 @@ test("wlc with weights 1, 2, 3: long-run share follows the weights", async () =>
   assert.equal([count("A"), count("B"), count("C")], [10, 20, 30]);
 });
 
+// The wlc scheduler keeps an array of the dest list (rebuilt on every list change): picks after a
+// delete, an add and a scheduler switch must follow the model over the list as it then is.
+test("wlc after dests are deleted and added, and after a switch from rr, follows the model", async () => {
+  const e = await loadEngine({ conns: 1024 });
+  const rules = parseRules([`-A -t ${VIP}:80 -s rr`, ...[["A", 1], ["B", 2], ["C", 3]].map(([d, w]) => `-a -t ${VIP}:80 -r ${RS[d]}:80 -m -w ${w}`)].join("\n"), "w.rules");
+  e.applyRules(rules);
+  e.editService(e.applied[0].index, { ...rules.services[0], scheduler: "wlc" });
+  let client = 0;
+  const send = (n: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++, client++) {
+      e.push(buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" },
+        ip: { v: 4, src: `198.51.${100 + (client >> 8)}.${client & 255}`, dst: VIP }, l4: { tcp: { sport: 1024, dport: 80, flags: "S" } } }), 1000);
+      e.run();
+      out.push(NAME[(decodeFrame(e.output(0)) as any).ip.dst] ?? "?");
+    }
+    return out.join(" ");
+  };
+  assert.is(send(12), model("wlc", [["A", 1], ["B", 2], ["C", 3]], 12));
+  // delete C: A has 2 active (weight 1), B 4 (weight 2) -> the model over [B, A] with those counts
+  const di = (name: string) => e.applied[0].dests.find((d) => d.rule.addr === RS[name])!.index;
+  e.deleteDest(di("C"));
+  const got = send(6).split(" ");
+  assert.equal([got.filter((x) => x === "A").length, got.filter((x) => x === "B").length], [2, 4], "A and B keep their 1:2 share");
+  assert.ok(!got.includes("C"), "the deleted dest is never picked");
+  // add C again with weight 6: revived from the trash with its 6 conns (overhead 1536 / 6 = 256 per
+  // weight against 1024 for A and B), the head of the list, it takes the next picks
+  e.addDest(e.applied[0].index, { ...rules.services[0].dests[2], weight: 6 });
+  assert.is(send(3), "C C C");
+});
+
 test.run();
