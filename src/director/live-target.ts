@@ -9,7 +9,6 @@
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { stateName } from "../engine/log.ts";
-import type { Af } from "../wire/addr.ts";
 import type { RuleSet, Rates } from "../control/model.ts";
 import type { Command } from "../control/ipvsadm-cmd.ts";
 import type { AdmTarget, ConnStatus, DirectorStatus } from "../control/target.ts";
@@ -122,13 +121,13 @@ export class LiveTarget implements AdmTarget {
   async conns(): Promise<ConnStatus[]> {
     const e = this.engine, u8 = e.u8, base = e.x.connRecord(0) >>> 0;
     return e.connIndices().map((i) => {
-      const c = e.conn(i), p = base + i * A.CONN_SIZE, proto = u8[p + A.C_PROTO];
+      const c = e.conn(i), proto = u8[base + i * A.CONN_SIZE + A.C_PROTO];
       const template = (c.flags & A.CF_TEMPLATE) !== 0;
       return {
         proto: PROTO[proto] ?? "IP", af: c.af, caddr: c.caddr, cport: c.cport, vaddr: c.vaddr, vport: c.vport,
-        daf: (u8[p + A.C_DAF] || c.af) as Af, daddr: c.daddr, dport: c.dport,
+        daf: c.daf, daddr: c.daddr, dport: c.dport,
         state: connStateName(proto, c.state, c.flags), expiresInSecs: Math.max(0, Math.floor(c.expiresInSecs)),
-        template, fwmark: e.view.getUint32(p + A.C_FWMARK, true),
+        template, fwmark: c.fwmark,
       };
     });
   }

@@ -50,8 +50,10 @@ type Exports = Record<string, any> & { memory: WebAssembly.Memory };
 
 export interface ConnInfo {
   index: number; proto: Proto; af: Af; caddr: string; cport: number; vaddr: string; vport: number;
-  daddr: string; dport: number; flags: number; state: number; timeoutSecs: number; expiresInSecs: number;
+  daf: Af; daddr: string; dport: number; flags: number; state: number; timeoutSecs: number; expiresInSecs: number;
   dest: number; inPkts: number;
+  /** The firewall mark of the conn's service (from its dest), 0 for address services and dest-less conns. */
+  fwmark: number;
 }
 
 /** Engine clock: jiffies at HZ = 250, starting at JIFFY_BASE at the first timestamp seen. */
@@ -372,16 +374,18 @@ export class Engine {
     const dest = dv.getUint16(p + A.C_DEST, true);
     const d = dest ? x.destRecord(dest) >>> 0 : 0;
     const daf = d ? dv.getUint8(d + A.D_AF) as Af : af;
+    const si = d ? dv.getUint32(d + A.D_SVC, true) : 0;
+    const fwmark = si ? dv.getUint32((x.svcRecord(si) >>> 0) + A.S_FWMARK, true) : 0;
     const now = x.now() >>> 0;
     return {
       index: i, proto: PROTO_NAME[dv.getUint8(p + A.C_PROTO)] ?? "TCP", af,
       caddr: this.addrAt(af, x.connCaddrPtr(i) >>> 0), cport: dv.getUint16(p + A.C_CPORT, true),
       vaddr: this.addrAt(af, x.connVaddrPtr(i) >>> 0), vport: dv.getUint16(p + A.C_VPORT, true),
-      daddr: d ? this.addrAt(daf, d + A.D_ADDR) : (af === 6 ? "::" : "0.0.0.0"), dport: dv.getUint16(p + A.C_DPORT, true),
+      daf, daddr: d ? this.addrAt(daf, d + A.D_ADDR) : (af === 6 ? "::" : "0.0.0.0"), dport: dv.getUint16(p + A.C_DPORT, true),
       flags: dv.getUint16(p + A.C_FLAGS, true), state: dv.getUint8(p + A.C_STATE),
       timeoutSecs: dv.getUint32(p + A.C_TIMEOUT, true) / A.HZ,
       expiresInSecs: (((dv.getUint32(p + A.C_EXPIRES, true) - now) | 0)) / A.HZ,
-      dest, inPkts: dv.getUint16(p + A.C_INPKTS, true),
+      dest, inPkts: dv.getUint16(p + A.C_INPKTS, true), fwmark,
     };
   }
 
