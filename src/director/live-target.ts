@@ -119,9 +119,10 @@ export class LiveTarget implements AdmTarget {
     };
   }
 
-  async conns(): Promise<ConnStatus[]> {
+  async conns(limit?: number): Promise<ConnStatus[]> {
     const e = this.engine, u8 = e.u8, base = e.x.connRecord(0) >>> 0;
-    return e.connIndices().map((i) => {
+    const all = e.connIndices();
+    return (limit === undefined ? all : all.slice(0, limit)).map((i) => {
       const c = e.conn(i), p = base + i * A.CONN_SIZE, proto = u8[p + A.C_PROTO];
       const template = (c.flags & A.CF_TEMPLATE) !== 0;
       return {

@@ -6,6 +6,7 @@ import * as A from "../../src/engine/abi.ts";
 import { stateName, protoName } from "../../src/engine/log.ts";
 import { formatIp, type Af } from "../../src/wire/addr.ts";
 import { addrPort } from "./summary-view.ts";
+import { connPageOf } from "./conn-page.ts";
 import type { ConnPage, ConnQuery, ConnRow } from "./protocol.ts";
 
 /** History state code of "expired" (no IPVS state uses 255). */
@@ -121,33 +122,9 @@ export class ConnStore {
 
   /** One page of the table, filtered and sorted (rows are in creation order already). */
   page(q: ConnQuery): ConnPage {
-    const client = q.client.trim(), dest = q.dest.trim();
-    let rows: number[] | null = null;                 // null: every row, in order
-    if (q.state || client || dest) {
-      rows = [];
-      for (let i = 0; i < this.n; i++) {
-        if (q.state && this.stateOf(i) !== q.state && !(q.state === "expired" && !Number.isNaN(this.ended[i]))) continue;
-        if (client && !this.client(i).includes(client)) continue;
-        if (dest && !this.destText(i).includes(dest)) continue;
-        rows.push(i);
-      }
-    }
-    if (q.sort !== "created") {
-      const key: Record<Exclude<ConnQuery["sort"], "created">, (i: number) => string> = {
-        client: (i) => this.client(i), dest: (i) => this.destText(i), state: (i) => this.stateOf(i), proto: (i) => protoName(this.proto[i]),
-      };
-      const f = key[q.sort];
-      rows ??= Array.from({ length: this.n }, (_, i) => i);
-      rows.sort((a, b) => { const x = f(a), y = f(b); return x < y ? -1 : x > y ? 1 : a - b; });
-    }
-    const total = rows ? rows.length : this.n;
-    const from = q.desc ? Math.max(0, total - q.offset - q.limit) : q.offset;
-    const to = Math.max(from, Math.min(total, q.desc ? total - q.offset : q.offset + q.limit));
-    const page: ConnRow[] = [];
-    for (let k = from; k < to; k++) page.push(this.rowOf(rows ? rows[k] : k));
-    if (q.desc) page.reverse();
-    const states = new Set<string>();
-    for (let i = 0; i < this.n; i++) states.add(this.stateOf(i));
-    return { total, offset: q.offset, states: [...states].sort(), rows: page };
+    return connPageOf(this.n, {
+      state: (i) => this.stateOf(i), client: (i) => this.client(i), dest: (i) => this.destText(i),
+      proto: (i) => protoName(this.proto[i]), expired: (i) => !Number.isNaN(this.ended[i]), row: (i) => this.rowOf(i),
+    }, q);
   }
 }
