@@ -16,7 +16,6 @@ const [capFile, rulesFile, roundsArg] = process.argv.slice(2);
 if (!capFile || !rulesFile) throw new Error("usage: bench/web-record.ts CAPTURE RULES [ROUNDS]");
 const bytes = new Uint8Array(fs.readFileSync(capFile));
 const rules = parseRules(fs.readFileSync(rulesFile, "utf8"), rulesFile);
-const engine = await loadEngine({ hugePages: false });
 
 /** One replay as the worker does it; returns the ReplayRun's engine ms and the packets. */
 async function once(record: boolean): Promise<{ ms: number; packets: number; conns: number }> {
@@ -36,7 +35,6 @@ async function once(record: boolean): Promise<{ ms: number; packets: number; con
   return { ms: r.elapsedMs, packets: r.packets, conns: rec.connCounts().tracked };
 }
 
-void engine;
 const rounds = Number(roundsArg ?? 3);
 for (let k = 0; k < rounds; k++) {
   for (const record of [false, true]) {
