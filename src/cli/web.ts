@@ -50,6 +50,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "GET only\n");
     if (url.pathname === "/preload.json") return send(200, MIME[".json"], JSON.stringify(preload));
     if (url.pathname === "/live/events") return feed ? feed.subscribe(res) : send(404, "text/plain", "not in live mode\n");
+    if (url.pathname === "/live/conns") return feed ? void feed.conns(url, res) : send(404, "text/plain", "not in live mode\n");
     if (url.pathname in fixed) {
       const f = fixed[url.pathname];
       if (!f) return send(404, "text/plain", "nothing preloaded\n");

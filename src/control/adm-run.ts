@@ -7,7 +7,8 @@
 // `ipvsadm` tokens dropped, blank and `#` lines skipped) but validates every line first and applies
 // them all or nothing through target.apply. `--json` (a wvs addition, -L only) prints the target's
 // data as JSON: the DirectorStatus, or with -c the connection list, with a service that service,
-// with --timeout the timeouts. --start-daemon / --stop-daemon are parsed and validated, then
+// with --timeout the timeouts. `--limit N` (a wvs addition, -L -c only) lists at most the first N
+// conns, so a reader polling a large table (the page's live mode) asks for a bounded answer. --start-daemon / --stop-daemon are parsed and validated, then
 // answered "not supported yet". Browser-safe (the target does the I/O).
 import type { AdmTarget } from "./target.ts";
 import type { Command } from "./ipvsadm-cmd.ts";
@@ -63,10 +64,10 @@ async function guarded(io: AdmIo, code: number, fn: () => Promise<number>): Prom
   }
 }
 
-async function list(inv: Invocation, json: boolean, target: AdmTarget, io: AdmIo): Promise<number> {
+async function list(inv: Invocation, json: boolean, target: AdmTarget, io: AdmIo, limit?: number): Promise<number> {
   const f = inv.format;
   if (inv.seen.has("connection")) {
-    const conns = await target.conns();
+    const conns = await target.conns(limit);
     io.out(json ? `${toJson(conns)}\n` : formatConnList(conns, { persistentConn: f.persistentConn }));
     return EXIT_OK;
   }
@@ -111,15 +112,21 @@ async function restore(target: AdmTarget, io: AdmIo): Promise<number> {
 /** Run one wvsadm invocation against `target`; resolves to the exit code. */
 export async function runAdm(argv: readonly string[], target: AdmTarget, io: AdmIo): Promise<number> {
   const json = argv.includes("--json");
-  const tokens = argv.filter((t) => t !== "--json");
+  const at = argv.indexOf("--limit");
+  const limit = at >= 0 ? Number(argv[at + 1]) : undefined;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && /^\d+$/.test(argv[at + 1]))) {
+    io.err(`--limit needs a number of conns, got '${argv[at + 1] ?? ""}'\n`); return EXIT_USAGE;
+  }
+  const tokens = argv.filter((t, i) => t !== "--json" && (at < 0 || (i !== at && i !== at + 1)));
   if (tokens.length === 0) return guarded(io, EXIT_LIST_FAILED, () => list(parseInvocation(["-L"]), json, target, io));
   let inv: Invocation;
   try { inv = parseInvocation(tokens); } catch (e) { return reportParseError(e, io); }
   if (inv.cmd === "help") { io.out(usageText()); return EXIT_OK; }
   if (inv.cmd === "version") { io.out(versionText()); return EXIT_OK; }
   if (json && inv.cmd !== "list") { io.err(`Illegal 'json' option with the '${inv.cmd}' command\n`); return EXIT_USAGE; }
+  if (limit !== undefined && !(inv.cmd === "list" && inv.seen.has("connection"))) { io.err("--limit goes with -L -c only\n"); return EXIT_USAGE; }
   switch (inv.cmd) {
-    case "list": return guarded(io, EXIT_LIST_FAILED, () => list(inv, json, target, io));
+    case "list": return guarded(io, EXIT_LIST_FAILED, () => list(inv, json, target, io, limit));
     case "save": return guarded(io, EXIT_LIST_FAILED, async () => { io.out(formatSave(await target.rules())); return EXIT_OK; });
     case "restore": return restore(target, io);
     case "zero":

@@ -101,5 +101,6 @@ export function usageText(program = PROGRAM): string {
     + "wvsadm targets (not ipvsadm options):\n"
     + "  --rules FILE                        work on a rules file offline (created when missing)\n"
     + `  --socket PATH                       the director's control socket (default $WVS_SOCKET or ${DEFAULT_SOCKET_PATH})\n`
-    + "  -L --json                           the director's status as JSON\n";
+    + "  -L --json                           the director's status as JSON\n"
+    + "  -L -c [--json] --limit N            at most the first N connection entries\n";
 }

@@ -25,7 +25,7 @@ export class SocketTarget implements AdmTarget {
   }
 
   status(): Promise<DirectorStatus> { return this.json(["-L", "--json"]); }
-  conns(): Promise<ConnStatus[]> { return this.json(["-L", "-c", "--json"]); }
+  conns(limit?: number): Promise<ConnStatus[]> { return this.json(["-L", "-c", "--json", ...(limit === undefined ? [] : ["--limit", String(limit)])]); }
   async rules(): Promise<RuleSet> { return parseRules(await this.run(["-S", "-n"]), this.name); }
   async apply(): Promise<void> { fail(`changes to the ${this.name} go through wvsadm`); }
   async zero(): Promise<void> { fail(`changes to the ${this.name} go through wvsadm`); }

@@ -40,8 +40,8 @@ export interface AdmTarget {
   rules(): Promise<RuleSet>;
   /** Services, dests, counters (and rates when the target has an estimator). */
   status(): Promise<DirectorStatus>;
-  /** Connection entries (for -L -c); an offline target has none. */
-  conns(): Promise<ConnStatus[]>;
+  /** Connection entries (for -L -c), at most `limit` of them when given; an offline target has none. */
+  conns(limit?: number): Promise<ConnStatus[]>;
   /**
    * Applies validated commands in order, all or nothing, and makes the result durable before it
    * resolves (an acknowledged change survives a crash). Throws LineError with ipvsadm's message.

@@ -154,7 +154,7 @@ export class Director {
 
   rules(): Promise<RuleSet> { return this.target.rules(); }
   status(): Promise<DirectorStatus> { return this.target.status(); }
-  conns(): Promise<ConnStatus[]> { return this.target.conns(); }
+  conns(limit?: number): Promise<ConnStatus[]> { return this.target.conns(limit); }
 
   /** One estimator sample (the pump does this every 2 s; without interfaces the caller may). */
   sampleRates(): void { this.estimator.sample(this.engine); }

@@ -118,9 +118,9 @@ export class LiveTarget implements AdmTarget {
     };
   }
 
-  async conns(): Promise<ConnStatus[]> {
+  async conns(limit?: number): Promise<ConnStatus[]> {
     const e = this.engine, u8 = e.u8, base = e.x.connRecord(0) >>> 0;
-    return e.connIndices().map((i) => {
+    return e.connIndices(limit).map((i) => {
       const c = e.conn(i), proto = u8[base + i * A.CONN_SIZE + A.C_PROTO];
       const template = (c.flags & A.CF_TEMPLATE) !== 0;
       return {

@@ -392,11 +392,11 @@ export class Engine {
   /** Live conns (allocated records). */
   connCount(): number { return this.x.connCount() >>> 0; }
 
-  /** Indices of the allocated conn records, in table order (a scan of the in-use byte). */
-  connIndices(): number[] {
+  /** Indices of the allocated conn records, in table order (a scan of the in-use byte), at most `limit`. */
+  connIndices(limit = Infinity): number[] {
     const out: number[] = [];
     const cap = this.x.connCapacity() >>> 0, u8 = this.u8;
-    for (let i = 1, p = (this.x.connRecord(1) >>> 0) + A.C_USED; i <= cap; i++, p += A.CONN_SIZE) if (u8[p] & 1) out.push(i);
+    for (let i = 1, p = (this.x.connRecord(1) >>> 0) + A.C_USED; i <= cap && out.length < limit; i++, p += A.CONN_SIZE) if (u8[p] & 1) out.push(i);
     return out;
   }
 

@@ -42,21 +42,34 @@ export function stateName(proto: number, s: number): string {
 }
 
 /**
+ * Visits the records the engine wrote since the last drain, oldest first, without decoding them
+ * (`rec` is the record's offset in the engine's memory, `event` its LOG_EV_*), then marks them
+ * consumed. Returns how many there were. The page's recorder reads its fields straight from memory.
+ */
+export function scanLogRing(e: Engine, visit: (rec: number, event: number) => void): number {
+  const x = e.x;
+  const head = x.logWritten() >>> 0, tail = x.logRead() >>> 0;
+  const n = (head - tail) >>> 0;
+  if (n === 0) return 0;
+  const base = x.logPtr() >>> 0, u8 = e.u8;
+  for (let k = 0; k < n; k++) {
+    const r = base + ((tail + k) & (A.LOG_CAP - 1)) * A.LOG_REC_SIZE;
+    visit(r, u8[r + A.LOG_EVENT]);
+  }
+  x.logAdvance(n);
+  return n;
+}
+
+/**
  * Reads the records the engine wrote since the last drain and marks them consumed; with `want`, only
  * the records whose event it accepts are decoded and returned (the others are consumed unread), and
  * with `addresses`, only the records it accepts get their addresses formatted (others have "").
  */
 export function readLogRecords(e: Engine, want?: (event: number) => boolean, addresses?: (event: number) => boolean): LogRecord[] {
-  const x = e.x;
-  const head = x.logWritten() >>> 0, tail = x.logRead() >>> 0;
-  const n = (head - tail) >>> 0;
-  if (n === 0) return [];
-  const base = x.logPtr() >>> 0, dv = e.view, u8 = e.u8;
+  const dv = e.view, u8 = e.u8;
   const out: LogRecord[] = [];
-  for (let k = 0; k < n; k++) {
-    const r = base + ((tail + k) & (A.LOG_CAP - 1)) * A.LOG_REC_SIZE;
-    const event = dv.getUint8(r + A.LOG_EVENT);
-    if (want && !want(event)) continue;
+  scanLogRing(e, (r, event) => {
+    if (want && !want(event)) return;
     const af = dv.getUint8(r + A.LOG_AF);
     const named = (af === 4 || af === 6) && (!addresses || addresses(event));
     const addr = (off: number) => (named ? formatIp(af as Af, u8, r + off) : "");
@@ -68,8 +81,7 @@ export function readLogRecords(e: Engine, want?: (event: number) => boolean, add
       a: dv.getUint32(r + A.LOG_A, true), b: dv.getUint32(r + A.LOG_B, true), c: dv.getUint32(r + A.LOG_C, true),
       d: dv.getUint32(r + A.LOG_D, true), caddr: addr(A.LOG_CADDR), vaddr: addr(A.LOG_VADDR), daddr: addr(A.LOG_DADDR),
     });
-  }
-  x.logAdvance(n);
+  });
   return out;
 }
 

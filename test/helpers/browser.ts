@@ -40,6 +40,7 @@ export interface PwPage {
   click(sel: string): Promise<void>;
   setInputFiles(sel: string, files: string | string[]): Promise<void>;
   check(sel: string): Promise<void>;
+  fill(sel: string, value: string): Promise<void>;
 }
 export interface PwBrowser { newPage(): Promise<PwPage>; close(): Promise<void> }
 export interface Playwright { chromium: { launch(o: { executablePath: string; args: string[]; headless?: boolean }): Promise<PwBrowser> } }

@@ -1,8 +1,9 @@
 // The page end to end: a capture generated with the project's packet builder is replayed by
 // `wvs replay --json` and by the page (headless Chromium, files preloaded by the web server,
 // ?autoplay=max); the page's data-testid numbers must equal the CLI's. A screenshot is kept in
-// test-artifacts/. Also: seeking replays only up to the chosen capture time, and live mode shows a
-// (fake) director's status.
+// test-artifacts/. Also: seeking replays only up to the chosen capture time, live mode shows a
+// (fake) director's status, and a real library Director's conns (frames from the src/wire builder
+// pushed into its engine) in the live conn table.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -18,6 +19,8 @@ import { ensureWebBuild } from "../../src/cli/web-build.ts";
 import { startWebServer } from "../../src/cli/web.ts";
 import { socketQuery } from "../../src/cli/web-live.ts";
 import type { DirectorStatus } from "../../src/control/target.ts";
+import { Director } from "../../src/director/api.ts";
+import { buildFrame } from "../../src/wire/build.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-web-"));
 const artifacts = path.join(root, "test-artifacts");
@@ -206,6 +209,37 @@ else {
       });
       assert.ok(srv.feed!.polls > 0 && srv.feed!.failures === 0, `${srv.feed!.polls} polls, ${srv.feed!.failures} failures`);
     } finally { await srv.close(); fake.close(); }
+  });
+
+  test("live mode lists a real director's conns when the conn view is opened, and says what the totals mean", async () => {
+    const sock = path.join(tmp, `dir-${process.pid}.sock`);
+    const d = await Director.start({ engine: { conns: 4096, services: 4, dests: 16 }, socket: sock,
+      rules: "-A -t 10.3.0.1:80 -s rr\n-a -t 10.3.0.1:80 -r 10.4.0.5:8080 -m\n-a -t 10.3.0.1:80 -r 10.4.0.6:8080 -m\n" });
+    const srv = await startWebServer({ director: { name: sock, query: socketQuery(sock), intervalMs: 200 } });
+    try {
+      for (let k = 0; k < 5; k++) {        // five clients' SYNs: five conns in SYN_RECV, rr puts 3 on one dest and 2 on the other
+        d.engine.push(buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src: `198.51.100.${10 + k}`, dst: "10.3.0.1" },
+          l4: { tcp: { sport: 40000 + k, dport: 80, flags: "S" } } }), d.engine.jiffies(1, 0));
+      }
+      d.engine.run();
+      await withPage(srv.url, async (page, errors) => {
+        await page.waitForFunction(() => document.querySelector('[data-testid="conns-created"]')?.textContent === "5", null, { timeout: 15_000 });
+        assert.equal([await num(page, "dest-conns-10.4.0.5:8080"), await num(page, "dest-conns-10.4.0.6:8080")].sort(), [2, 3]);
+        assert.match((await page.textContent("#totals-note")) ?? "", /packets = forwarded \+ dropped; passed packets are not counted live/);
+        const connRows = () => page.evaluate(() => Array.from(document.querySelectorAll("#conn-rows tr"), (tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent ?? "")));
+        assert.equal(await connRows(), [], "the conn view starts closed: nothing asked");
+        await page.click("#conn-view summary");
+        await page.waitForFunction(() => document.querySelectorAll("#conn-rows tr").length === 5, null, { timeout: 15_000 });
+        const rows = await connRows();
+        assert.equal(rows.map((r) => r[2]).sort(), [0, 1, 2, 3, 4].map((k) => `198.51.100.${10 + k}:${40000 + k}`));
+        assert.ok(rows.every((r) => r[1] === "TCP" && r[3] === "10.3.0.1:80" && /^10\.4\.0\.[56]:8080$/.test(r[4]) && r[5] === "SYN_RECV"), JSON.stringify(rows));
+        assert.match((await page.textContent("#conn-note")) ?? "", /first 5 of 5 conns/);
+        await page.fill("#conn-dest", "10.4.0.5");
+        await page.waitForFunction(() => Array.from(document.querySelectorAll("#conn-rows tr td:nth-child(5)")).every((td) => td.textContent === "10.4.0.5:8080"), null, { timeout: 5_000 });
+        assert.ok((await connRows()).length > 0);
+        assert.equal(errors, []);
+      });
+    } finally { await srv.close(); await d.close(); }
   });
 }
 

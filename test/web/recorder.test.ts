@@ -77,6 +77,19 @@ test("one packet per batch: every decision is lowest by the scheduler's formula 
   }
 });
 
+test("expiry: a conn closed by RST is listed expired 10 s (the CLOSE timeout, spec §TCP states) after it entered CLOSE", async () => {
+  const { rec } = await record(512);
+  const page = rec.connPage({ sort: "created", desc: false, state: "expired", client: "", dest: "", offset: 0, limit: 1 << 20 });
+  assert.ok(page.total > 0 && page.total <= ex.flows.rst, `${page.total} expired, ${ex.flows.rst} flows reset`);
+  for (const r of page.rows) {
+    const h = r.history, last = h[h.length - 1], before = h[h.length - 2];
+    assert.is(last[1], "expired", JSON.stringify(r));
+    assert.is(r.ended, last[0]);
+    assert.is(before[1], "CLOSE", "only RST-closed conns time out within the capture (CLOSE_WAIT lasts 60 s)");
+    assert.ok(Math.abs(last[0] - before[0] - 10) < 0.02, `expired ${last[0] - before[0]} s after CLOSE: ${JSON.stringify(r)}`);
+  }
+});
+
 test("reason texts: lowest, ties, and a pick the shown counters do not explain", () => {
   const c = (key: string, weight: number, active: number, inactive: number, chosen = false) => ({ key, weight, active, inactive, chosen });
   assert.match(decisionReason("wlc", [c("a", 1, 1, 0), c("b", 3, 2, 0, true)], "b", false, false), /\(2×256\+0\)\/3 = 170\.7, the lowest$/);

@@ -1,7 +1,8 @@
 // `wvs web` without a browser: usage errors, the server it starts (URL printed, page and wasm served
 // with the right types, preloaded files at their fixed URLs, nothing outside build/web), and the live
 // feed over a fake director's control socket (the wire of src/control/target.ts): each status becomes
-// a server-sent event, a failed poll an event "failure" with the reason.
+// a server-sent event, a failed poll an event "failure" with the reason; the live conn table's
+// endpoint over a real library Director (`wvsadm -L -c --json --limit N` through its socket).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -14,6 +15,10 @@ import { root } from "../helpers/paths.ts";
 import { startWebServer } from "../../src/cli/web.ts";
 import { socketQuery, type ControlQuery } from "../../src/cli/web-live.ts";
 import { ensureWebBuild } from "../../src/cli/web-build.ts";
+import { Director } from "../../src/director/api.ts";
+import { buildFrame } from "../../src/wire/build.ts";
+import { admViaSocket } from "../../src/control/socket-client.ts";
+import type { ConnStatus } from "../../src/control/target.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-webcli-"));
 const wvsBin = path.join(root, "bin/wvs.mjs");
@@ -123,6 +128,38 @@ test("live feed: a query that throws does not stop the feed", async () => {
     const events = await readEvents(srv.url, 2);   // the first poll's failure may or may not reach this client
     assert.ok(events.some(([ev, data]) => ev === "message" && data === "{\"uptimeSecs\":1}"), JSON.stringify(events));
   } finally { await srv.close(); }
+});
+
+test("live conns: at most `limit` of a real director's entries; bad limits are 400; --limit only with -L -c", async () => {
+  const sock = path.join(tmp, `dir-${process.pid}.sock`);
+  const d = await Director.start({ engine: { conns: 4096, services: 4, dests: 16 }, socket: sock, rules: "-A -t 10.3.0.1:80 -s rr\n-a -t 10.3.0.1:80 -r 10.4.0.5:8080 -m\n" });
+  const srv = await startWebServer({ director: { name: sock, query: socketQuery(sock), intervalMs: 60_000 } });
+  try {
+    const clients = [0, 1, 2, 3, 4].map((k) => `198.51.100.${10 + k}`);
+    for (const [k, src] of clients.entries()) {
+      d.engine.push(buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src, dst: "10.3.0.1" },
+        l4: { tcp: { sport: 40000 + k, dport: 80, flags: "S" } } }), d.engine.jiffies(1, 0));
+    }
+    d.engine.run();
+    const get = async (q: string) => { const r = await fetch(`${srv.url}live/conns${q}`); return { status: r.status, body: await r.text() }; };
+    const two = await get("?limit=2");
+    assert.is(two.status, 200, two.body);
+    const rows = JSON.parse(two.body) as ConnStatus[];
+    assert.is(rows.length, 2);
+    assert.ok(rows.every((c) => clients.includes(c.caddr) && c.vaddr === "10.3.0.1" && c.daddr === "10.4.0.5" && c.state === "SYN_RECV"), two.body);
+    assert.is(JSON.parse((await get("")).body).length, 5, "the default limit (1000) holds all five");
+    for (const q of ["?limit=0", "?limit=abc", "?limit=10001", "?limit=-1"]) {
+      const r = await get(q);
+      assert.is(r.status, 400, q); assert.match(r.body, /limit must be 1 to 10000/);
+    }
+    const text = await admViaSocket(sock, ["-L", "-c", "-n", "--limit", "3"]);
+    assert.is(text.code, 0, text.stderr);
+    assert.is(text.stdout.trim().split("\n").filter((l) => l.startsWith("TCP")).length, 3, text.stdout);
+    const wrong = await admViaSocket(sock, ["-L", "-n", "--limit", "3"]);
+    assert.is(wrong.code, 2); assert.match(wrong.stderr, /--limit goes with -L -c only/);
+    const bad = await admViaSocket(sock, ["-L", "-c", "--limit", "x"]);
+    assert.is(bad.code, 2); assert.match(bad.stderr, /--limit needs a number of conns, got 'x'/);
+  } finally { await srv.close(); await d.close(); }
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -5,6 +5,8 @@
 import type { ConnQuery, FromWorker, LoadRequest, ToWorker, ViewModel } from "./protocol.ts";
 import { $, renderCharts, renderConnPage, renderServices, renderTables, renderTotals } from "./render.ts";
 import { LiveView } from "./live-view.ts";
+import { fetchLiveConns, liveConnPage, LIVE_CONN_LIMIT } from "./live-conns.ts";
+import type { ConnRow } from "./protocol.ts";
 
 interface Example { name: string; title: string; capture: string; rules: string; reflect: boolean }
 interface Preload { capture?: string; captureName?: string; rules?: string; rulesName?: string; reflect?: boolean; sysctl?: string; availPages?: string; live?: boolean; title?: string }
@@ -35,18 +37,40 @@ function draw(): void {
   });
 }
 
-/** Asks the worker for the conn table page; while playing at most twice a second (it sorts in the worker). */
+const connViewOpen = () => $<HTMLDetailsElement>("conn-view").open;
+const showHistory = (text: string) => { $("conn-history").textContent = text; };
+
+/** Asks the worker for the conn table page (when the view is open); while playing at most twice a second (it sorts in the worker). */
 let lastConns = 0;
 function askConns(now: boolean): void {
-  if (!now && performance.now() - lastConns < 500) return;
+  if (!connViewOpen() || (!now && performance.now() - lastConns < 500)) return;
   lastConns = performance.now();
   send({ type: "conns", query });
+}
+
+/** Live mode: the director's first LIVE_CONN_LIMIT conns as last fetched, and its table size. */
+let live: { rows: ConnRow[]; total: number; busy: boolean } | null = null;
+
+/** The query changed: the worker pages the replay's table; live mode pages the fetched entries here. */
+function connsChanged(): void {
+  if (!live) { askConns(true); return; }
+  if (!connViewOpen()) return;
+  renderConnPage(liveConnPage(live.rows, query), showHistory);
+  $("conn-note").textContent = `the director's first ${live.rows.length} of ${live.total} conns (wvsadm -L -c --limit ${LIVE_CONN_LIMIT}); filters and sorting apply to these`;
+}
+
+/** Live mode: refetches the director's conn entries after a status, only while the conn view is open. */
+function refreshLiveConns(): void {
+  if (!live || live.busy || !connViewOpen()) return;
+  live.busy = true;
+  fetchLiveConns().then((rows) => { live!.rows = rows; connsChanged(); },
+    (e) => { $("conn-note").textContent = e instanceof Error ? e.message : String(e); }).finally(() => { live!.busy = false; });
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   const m = ev.data;
   if (m.type === "view") { latest = m.view; draw(); }
-  else renderConnPage(m.page, (text) => { $("conn-history").textContent = text; });
+  else renderConnPage(m.page, showHistory);
 };
 worker.onerror = (e) => { $("message").textContent = `worker error: ${e.message}`; };
 
@@ -108,7 +132,7 @@ function wire(): void {
   zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
   zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("dragging"); if (e.dataTransfer?.files) void take(e.dataTransfer.files); });
-  const requery = () => { query.offset = 0; send({ type: "conns", query }); };
+  const requery = () => { query.offset = 0; connsChanged(); };
   $<HTMLSelectElement>("conn-state").addEventListener("change", (e) => { query.state = (e.target as HTMLSelectElement).value; requery(); });
   $<HTMLInputElement>("conn-client").addEventListener("input", (e) => { query.client = (e.target as HTMLInputElement).value; requery(); });
   $<HTMLInputElement>("conn-dest").addEventListener("input", (e) => { query.dest = (e.target as HTMLInputElement).value; requery(); });
@@ -116,14 +140,24 @@ function wire(): void {
     const k = th.dataset.sort as ConnQuery["sort"];
     query.desc = query.sort === k ? !query.desc : false; query.sort = k; requery();
   }));
-  $("conn-prev").addEventListener("click", () => { query.offset = Math.max(0, query.offset - query.limit); send({ type: "conns", query }); });
-  $("conn-next").addEventListener("click", () => { query.offset += query.limit; send({ type: "conns", query }); });
+  $("conn-prev").addEventListener("click", () => { query.offset = Math.max(0, query.offset - query.limit); connsChanged(); });
+  $("conn-next").addEventListener("click", () => { query.offset += query.limit; connsChanged(); });
+  $("conn-view").addEventListener("toggle", () => { if (live) refreshLiveConns(); else connsChanged(); });
 }
 
+/** Follows the director: a status per server-sent event; the conn table (closed at first) is fetched while open. */
 function startLive(title: string): void {
-  const live = new LiveView(title);
+  const view = new LiveView(title);
+  live = { rows: [], total: 0, busy: false };
+  $<HTMLDetailsElement>("conn-view").open = false;
+  $("conn-note").textContent = "(open to list the director's conns)";
   const es = new EventSource("live/events");
-  es.onmessage = (ev) => { latest = live.update(JSON.parse(ev.data), performance.now() / 1000); draw(); };
+  es.onmessage = (ev) => {
+    const st = JSON.parse(ev.data);
+    latest = view.update(st, performance.now() / 1000); draw();
+    live!.total = st.conns?.total ?? 0;
+    refreshLiveConns();
+  };
   es.addEventListener("failure", (ev) => { $("message").textContent = (ev as MessageEvent).data; });
 }
 

@@ -55,6 +55,8 @@ export interface ConnQuery {
 export interface ConnRow {
   id: number; proto: string; client: string; virtual: string; dest: string; state: string;
   created: number; ended: number | null; template: boolean; history: [number, string][];
+  /** Live mode: seconds until the conn's timer fires (there is no creation time or history). */
+  expires?: number;
 }
 export interface ConnPage { total: number; offset: number; rows: ConnRow[]; states: string[] }
 

@@ -28,6 +28,9 @@ export function renderTotals(v: ViewModel): void {
     ["conns-active", "active", t.active], ["conns-inactive", "inactive", t.inactive],
   ];
   $("totals").replaceChildren(...cells.map(([id, label, n]) => h("div", { class: "total" }, h("span", { class: "label" }, label), h("span", { class: "num", testid: id }, int(n)))));
+  $("totals-note").textContent = v.source === "live"
+    ? "live: forwarded = the director's in + out packets (ip_vs_stats), dropped = its drops by reason, packets = forwarded + dropped; passed packets are not counted live; conns created = conns its services counted"
+    : "as wvs replay --json: packets read from the capture = forwarded + dropped + passed (by the engine or the host)";
   $("time").textContent = `${sec(v.timeSec)} / ${sec(v.durationSec)}`;
   $("engine-ms").textContent = v.source === "replay" ? `engine ${v.engineMs.toFixed(1)} ms` : "";
   $("engine-ms").dataset.ms = String(v.engineMs);
@@ -77,7 +80,7 @@ export function renderTables(v: ViewModel): void {
     return h("tr", { title: cand }, h("td", {}, sec(d.t)), h("td", {}, d.service), h("td", {}, d.client), h("td", {}, d.dest), h("td", {}, d.reason));
   }));
   const c = v.conns;
-  $("conn-note").textContent = v.source === "live" ? "the conn table comes from a replay" :
+  if (v.source === "replay") $("conn-note").textContent =
     `${c.tracked} conns tracked${c.untracked ? `, ${c.untracked} more not tracked (table limit)` : ""}${c.logLost ? `; ${c.logLost} engine log records lost, history may be incomplete` : ""}`;
 }
 
@@ -88,8 +91,9 @@ export function renderConnPage(p: ConnPage, onPick: (history: string) => void): 
   sel.value = want;
   $("conn-rows").replaceChildren(...p.rows.map((r) => {
     const tr = h("tr", {}, h("td", {}, String(r.id)), h("td", {}, r.proto + (r.template ? " (template)" : "")), h("td", {}, r.client), h("td", {}, r.virtual),
-      h("td", {}, r.dest), h("td", {}, r.state + (r.ended !== null ? " (expired)" : "")), h("td", {}, sec(r.created)));
-    tr.addEventListener("click", () => onPick(`conn ${r.id} ${r.proto} ${r.client} → ${r.virtual} → ${r.dest}\n` + r.history.map(([t, s]) => `  ${sec(t)}  ${s}`).join("\n")));
+      h("td", {}, r.dest), h("td", {}, r.state + (r.ended !== null ? " (expired)" : "")), h("td", {}, r.expires !== undefined ? `expires in ${r.expires} s` : sec(r.created)));
+    tr.addEventListener("click", () => onPick(`conn ${r.id} ${r.proto} ${r.client} → ${r.virtual} → ${r.dest}\n` + (r.expires !== undefined
+      ? `  ${r.state}, expires in ${r.expires} s (live: the director keeps no history)` : r.history.map(([t, s]) => `  ${sec(t)}  ${s}`).join("\n"))));
     return tr;
   }));
   $("conn-pos").textContent = p.total ? `${p.offset + 1}–${Math.min(p.offset + p.rows.length, p.total)} of ${p.total}` : "no conns";
