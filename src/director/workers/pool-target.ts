@@ -19,8 +19,11 @@ import { RulesTarget, EngineRefusal, type RulesTargetOptions } from "../rules-ta
 import { sumDetails, sumReports } from "./aggregate.ts";
 import type { WorkerPool } from "./pool.ts";
 
+/** What the target needs of a pool (a test may wrap a real one). */
+export type PoolLike = Pick<WorkerPool, "reload" | "revert" | "reports" | "conns" | "zero">;
+
 export interface PoolTargetOptions extends RulesTargetOptions {
-  pool: WorkerPool;
+  pool: PoolLike;
   /** The main thread's estimator over the summed counters (null: no rates). */
   estimator?: RateEstimator | null;
 }
@@ -28,7 +31,7 @@ export interface PoolTargetOptions extends RulesTargetOptions {
 const ZERO_RATES: Rates = { cps: 0, inpps: 0, outpps: 0, inbps: 0, outbps: 0 };
 
 export class PoolTarget extends RulesTarget {
-  readonly pool: WorkerPool;
+  readonly pool: PoolLike;
   /** Re-read the --sysctl-file in the workers with the next change (SIGHUP). */
   private sysctls = false;
 
