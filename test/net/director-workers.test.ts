@@ -8,7 +8,8 @@
 // conn once. SIGHUP reloads every worker; SIGTERM stops cleanly (exit 0, final table, per-worker lines).
 // The control plane: wvsadm changes through the socket reach both workers (requests from clients of
 // both workers go to the added / stay off the deleted real server), -L -n --stats and -L -c count the
-// conns of both workers once, and a restart takes the configuration from the state file.
+// conns of both workers once, and a restart takes the configuration from the state file (seen by
+// wvsadm -S and the --metrics endpoint).
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -192,9 +193,13 @@ live("--workers 2 with --state and --socket: wvsadm changes reach both workers, 
     d.kill("SIGTERM");
     assert.is(await d.exit(), 0, d.err);
 
-    d = lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--take-forwarding", "--workers", "2"]);
-    await d.waitFor(/and 2 workers .*control socket/, "err");
+    // the metrics endpoint listens in the director's namespace (its own loopback): scraped from there
+    d = lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--take-forwarding", "--workers", "2", "--metrics", "127.0.0.1:9100"]);
+    await d.waitFor(/and 2 workers .*control socket .*metrics on/, "err");
     assert.match(await adm("-S", "-n"), new RegExp(`^-a -t ${vip}:8080 -r 198\\.18\\.1\\.2:8080 -m -w 5$`, "m"));
+    const scrape = spawnSync("ip", ["netns", "exec", lab.director, process.execPath, "-e", "fetch('http://127.0.0.1:9100/metrics').then(async (r) => process.stdout.write(await r.text()))"], { encoding: "utf8", timeout: 20000 });
+    assert.is(scrape.status, 0, scrape.stderr);
+    assert.match(scrape.stdout, new RegExp(`^wvs_real_server_weight\\{service="TCP ${vip}:8080",real_server="198\\.18\\.1\\.2:8080"\\} 5$`, "m"));
     d.kill("SIGTERM");
     assert.is(await d.exit(), 0, d.err);
     assert.match(d.out, /198\.18\.1\.2:8080 /);
