@@ -72,7 +72,8 @@ export abstract class RulesTarget implements AdmTarget {
     return this.serial(() => this.bringTo(structuredClone(rs)));
   }
 
-  private async bringTo(next: RuleSet): Promise<ReloadSummary> {
+  /** Brings everything to `next` (inside serial()). */
+  protected async bringTo(next: RuleSet): Promise<ReloadSummary> {
     const prev = this.current;
     const sum = await this.enact(next);
     const store = this.base.store;

@@ -42,8 +42,7 @@ export class PoolTarget extends RulesTarget {
 
   /** Makes `rs` the configuration as SIGHUP does: the workers re-read their --sysctl-file too. */
   reload(rs: RuleSet): Promise<ReloadSummary> {
-    this.sysctls = true;
-    return this.replace(rs);
+    return this.serial(() => { this.sysctls = true; return this.bringTo(structuredClone(rs)); });
   }
 
   protected async enact(next: RuleSet): Promise<ReloadSummary> {
