@@ -178,6 +178,22 @@ live("--workers 2 with --state and --socket: wvsadm changes reach both workers, 
     assert.is(count(bodies, "rs1"), 8, bodies.join(","));
     assert.is(count(bodies, "rs2"), 8, bodies.join(","));
     assert.match(await adm("-L", "-n", "--stats"), new RegExp(`^TCP  ${vip}:8080 +16 `, "m"));
+
+    // a new VIP through wvsadm: the steering program must learn it, else a client -> VIP2 request is
+    // hashed on VIP2 and its reply (real server -> client) on the client, and for some clients those
+    // are different workers (checked with the old program and the independent interpreter)
+    const VIP2 = "198.19.255.101";
+    const frame = (src: string, dst: string) => buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src, dst }, l4: { tcp: { sport: 40000, dport: 8080, flags: "S" } } });
+    const old = fanoutProgram(fanoutKeys(parseRules(fs.readFileSync(rules, "utf8"), "ctl.rules")));
+    assert.ok(CLIENTS.some((c) => fanoutMember(old, frame(c, VIP2), 2) !== fanoutMember(old, frame("198.18.1.2", c), 2)), "some client would be split without a new program");
+    spawnSync("ip", ["-n", lab.client, "route", "replace", `${VIP2}/32`, "via", "198.18.0.1"], { timeout: 10000 });
+    await adm("-A", "-t", `${VIP2}:8080`, "-s", "rr");
+    await adm("-a", "-t", `${VIP2}:8080`, "-r", "198.18.1.2:8080", "-m");
+    for (const from of CLIENTS) {
+      const r = await lab.requests(1, { from, vip: VIP2 });
+      assert.equal(r.errors, [], `${from} -> ${VIP2}: ${d.err.slice(-1500)}`);
+    }
+    await adm("-D", "-t", `${VIP2}:8080`);
     const conns = await adm("-L", "-n", "-c");
     const clients = [...conns.matchAll(new RegExp(`^TCP .* (198\\.18\\.0\\.\\d+):\\d+ +${vip}:8080 `, "gm"))].map((m) => m[1]);
     assert.is(clients.length, 16, conns);
