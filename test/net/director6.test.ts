@@ -28,7 +28,7 @@ const addon = nativeAddon();
 const RUNNING = /running on vd-c, vd-r1, vd-r2 with \d+ services/;
 
 function startDirector(rules: string, extra: string[] = []): NsProc {
-  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", ...extra]);
+  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
 }
 async function stop(d: NsProc): Promise<void> {
   d.kill("SIGTERM");
