@@ -2,10 +2,10 @@
 // worker threads, no AF_PACKET; frames are injected into each worker's engine): wvsadm changes sent
 // through the control socket reach both workers' engines and the state file; listings (-L -n,
 // --stats, -L -c, `wvs proc ip_vs_conn`, /metrics) count what was fed to both workers (expected
-// values from what the test fed and IPVS's rules: a SYN makes one conn in SYN_RECV, counted ActiveConn,
-// bytes are IP lengths); a change ipvsadm refuses, one every engine refuses (dest table full) and one
-// a single worker refuses change nothing anywhere; -Z zeroes every worker; after a restart the state
-// file's configuration is what both workers run.
+// values from what the test fed and IPVS's rules: a SYN makes one conn in SYN_RECV, counted
+// ActiveConn, bytes are IP lengths); a change ipvsadm refuses, one every engine refuses (dest table
+// full), one a single worker refuses and one that cannot be saved change nothing anywhere; -Z zeroes
+// every worker; after a restart the state file's configuration is what both workers run.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -20,6 +20,7 @@ import { admViaSocket } from "../../src/control/socket-client.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import { RateEstimator } from "../../src/stats/estimator.ts";
 import { PoolDirector } from "../../src/director/workers/pool-director.ts";
+import { ConfigStore } from "../../src/director/config-store.ts";
 import { PoolTarget, type PoolLike } from "../../src/director/workers/pool-target.ts";
 import type { AddressInfo } from "node:net";
 
@@ -130,6 +131,15 @@ test("a change one worker refuses is undone in the other", async () => {
   assert.match(String(err), /worker 1: refused for the test/);
   assert.equal(await perWorker(), before);
   assert.equal(await t.rules(), await d.target.rules());
+});
+
+test("a change that cannot be saved is undone in both workers", async () => {
+  const before = await perWorker();
+  const t = new PoolTarget({ pool: d.pool, rules: await d.target.rules(), store: new ConfigStore(path.join(tmp, "no-such-folder", "state")) });
+  let err: unknown;
+  try { await t.apply([parseIpvsadm(["-e", "-t", "10.0.0.100:80", "-r", "192.168.1.3:80", "-m", "-w", "9"])]); } catch (e) { err = e; }
+  assert.match(String(err), /cannot save the configuration/);
+  assert.equal(await perWorker(), before);
 });
 
 test("-Z zeroes every worker", async () => {
