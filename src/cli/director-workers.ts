@@ -1,12 +1,15 @@
 // `wvs director --workers N` (N > 1): the main thread of a multi-worker director. It runs the start-up
-// checks, starts the worker pool (src/director/workers/pool.ts: one engine and one set of AF_PACKET
-// sockets per worker thread, fanout-steered by client address), and owns what is global: SIGHUP
-// re-reads the rules file and sends it to every worker (a bad file keeps the old configuration, the
-// workers re-read and watch the --sysctl-file themselves; run_estimation reaches the main thread's
-// estimator on SIGHUP only), the rate estimator runs every 2 s over the workers'
-// summed counters, SIGUSR1 / --stats-every print the summed `ipvsadm -L -n --stats` table (and the
-// summed and per-worker counters on stderr), SIGINT/SIGTERM stop every worker and print the final
-// table. A worker that dies stops the director (exit 1): its flows would silently move to others.
+// checks and starts the pool director (src/director/workers/pool-director.ts: one engine and one set
+// of AF_PACKET sockets per worker thread, fanout-steered by client address; the configuration from
+// --state when it exists, else --rules; the control socket and --metrics in front of the pool target,
+// so wvsadm changes reach every worker, all or nothing, saved before they are acknowledged). It owns
+// what is global: SIGHUP re-reads the rules file and makes it the configuration of every worker
+// through the same target (a bad file, or one a worker refuses, keeps the old configuration; the
+// workers re-read their --sysctl-file; run_estimation reaches the main thread's estimator on SIGHUP
+// only), the rate estimator runs every 2 s over the workers' summed counters, SIGUSR1 / --stats-every
+// print the summed `ipvsadm -L -n --stats` table (and the summed and per-worker counters on stderr),
+// SIGINT/SIGTERM stop every worker and print the final table. A worker that dies stops the director
+// (exit 1): its flows would silently move to others.
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
 import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
@@ -19,14 +22,19 @@ import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
 import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
-import { WorkerPool, PoolError } from "../director/workers/pool.ts";
+import { WvsError } from "../director/wvs-error.ts";
+import { PoolError } from "../director/workers/pool.ts";
+import { PoolDirector } from "../director/workers/pool-director.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
 export interface WorkersRun {
-  args: Args; rulesFile: string; rules: RuleSet; ifaces: string[]; workers: number; statsEvery?: number;
+  args: Args; ifaces: string[]; workers: number; statsEvery?: number;
+  /** The rules file (SIGHUP) and its rules (when the state file does not exist yet). */
+  rulesFile?: string; rules?: RuleSet;
+  stateFile?: string; socket: string; metrics?: string;
   /** Reads and parses the rules file (throws UsageError / RulesError), as director.ts does. */
   readRules: (file: string) => RuleSet;
 }
@@ -40,24 +48,29 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const { args, rulesFile } = o;
   const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
   const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
-  const checks = await startupChecks(o.rules, o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp"));
-  for (const w of checks.warnings) say(`warning: ${w}`);
-  for (const n of checks.notes) say(`note: ${n}`);
   const cpus = os.availableParallelism();
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
   let failed: (code: number) => void = () => {};
-  let pool: WorkerPool;
+  let director: PoolDirector;
   try {
-    pool = await WorkerPool.start({
-      workers: o.workers, ifaces: o.ifaces, rules: o.rules, sysctlFile: args.values.get("sysctl-file"),
-      sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"), log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
+    director = await PoolDirector.start({
+      workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
+      sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
+      log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
+      beforeOpen: async (effective) => {
+        const checks = await startupChecks(effective, o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp"));
+        for (const w of checks.warnings) say(`warning: ${w}`);
+        for (const n of checks.notes) say(`note: ${n}`);
+      },
     });
   } catch (e) {
+    if (e instanceof WvsError) { process.stderr.write(`${e.message}\n`); return e.code === "EINVAL" || e.code === "ESTATE" ? 2 : 1; }
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }
     throw e;
   }
-  say(`running on ${o.ifaces.join(", ")} with ${o.rules.services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})`);
+  const { pool, target } = director;
+  say(`running on ${o.ifaces.join(", ")} with ${(await target.rules()).services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})${o.stateFile ? `, state ${o.stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${o.metrics}` : ""}`);
 
   let last: WorkerReport[] = [];
   const collect = async () => { last = await pool.reports(); return sumReports(last); };
@@ -74,18 +87,18 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     const statsTimer = o.statsEvery ? setInterval(() => guard(print(false)), o.statsEvery * 1000) : null;
     const onUsr1 = () => guard(print(true));
     const onHup = () => guard((async () => {
+      const file = args.values.get("sysctl-file");
+      if (file) { try { estimator.enabled = readSysctls(file, args.multi.get("sysctl") ?? []).getInt("run_estimation") !== 0; } catch { /* the workers report it */ } }
       let next: RuleSet;
-      try { next = o.readRules(rulesFile); }
+      try { next = rulesFile ? o.readRules(rulesFile) : await target.rules(); }
       catch (e) {
         if (e instanceof RulesError || e instanceof UsageError) { say(`reload failed, keeping the old configuration: ${e.message}`); return; }
         throw e;
       }
-      const file = args.values.get("sysctl-file");
-      if (file) { try { estimator.enabled = readSysctls(file, args.multi.get("sysctl") ?? []).getInt("run_estimation") !== 0; } catch { /* the workers report it */ } }
-      const results = await pool.reload(next);
-      const bad = results.map((r, i) => r.ok ? "" : `worker ${i}: ${r.message}`).filter(Boolean);
-      if (bad.length) say(`reload failed, keeping the old configuration: ${bad.join("; ")}`);
-      else say(`reloaded ${rulesFile}: ${formatSummary((results[0] as { summary: Parameters<typeof formatSummary>[0] }).summary)} in ${results.length} workers`);
+      try {
+        const sum = await target.reload(next);
+        if (rulesFile) say(`reloaded ${rulesFile}: ${formatSummary(sum)} in ${pool.size} workers`);
+      } catch (e) { say(`reload failed, keeping the old configuration: ${(e as Error).message}`); }
     })());
     let stopping = false;
     const onStop = async (sig: string, code: number) => {
@@ -96,7 +109,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       clearInterval(estTimer);
       if (statsTimer) clearInterval(statsTimer);
       let reports: WorkerReport[] = last;
-      try { reports = await pool.stop(); } catch (e) { say(`stopping: ${(e as Error).message}`); }
+      try { reports = await director.close(); } catch (e) { say(`stopping: ${(e as Error).message}`); }
       if (reports.length) {
         const sum = sumReports(reports);
         process.stdout.write(table(sum));

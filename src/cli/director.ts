@@ -1,7 +1,8 @@
 // `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
 // [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
-// worker thread instead (director-workers.ts; rules file only, no control socket yet). The director answers ARP/ND for its VIPs
+// worker thread instead (director-workers.ts, with the same state file, control socket and metrics).
+// The director answers ARP/ND for its VIPs
 // unless --no-vip-arp (director/vip-neigh.ts). The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
@@ -54,10 +55,9 @@ export async function directorCommand(argv: string[]): Promise<number> {
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
   if (workers > 1) {
-    if (stateFile || metrics || args.values.has("socket"))
-      throw new UsageError("--workers N > 1 takes its configuration from --rules only: --state, --socket and --metrics need one engine (not supported with workers yet)");
-    if (!rulesFile || !rules) throw new UsageError("--workers N > 1 needs --rules <file>");
-    return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
+    return await directorWorkersCommand({
+      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, readRules,
+    });
   }
 
   const vipNeigh = !args.flags.has("no-vip-arp");

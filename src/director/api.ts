@@ -13,7 +13,6 @@ import { loadEngine } from "../engine/load-node.ts";
 import { LogDrain } from "../engine/log.ts";
 import type { RuleSet } from "../control/model.ts";
 import type { ConnStatus, DirectorStatus } from "../control/target.ts";
-import { parseRules, emptyRuleSet, RulesError } from "../control/rules.ts";
 import { parseIpvsadm } from "../control/ipvsadm-cmd.ts";
 import { LineError } from "../control/errors.ts";
 import { SysctlSet } from "../control/sysctl.ts";
@@ -22,11 +21,10 @@ import { DefenseTimer } from "../defense/index.ts";
 import type { MemorySource } from "../defense/avail.ts";
 import { AfPacketError } from "../io/afpacket.ts";
 import { Director as PacketPump } from "./director.ts";
-import { ConfigStore } from "./config-store.ts";
 import { LiveTarget } from "./live-target.ts";
-import { ControlServer, ControlError } from "./control-server.ts";
+import type { ControlServer } from "./control-server.ts";
 import { controlRun, type ControlRun } from "./control-run.ts";
-import { parseListenAddr, serveMetrics } from "./metrics-http.ts";
+import { startingConfig, seedState, openControl, openMetrics, closeMetrics } from "./start-config.ts";
 import { WvsError, fromLineError } from "./wvs-error.ts";
 import { serviceArgs, serviceConfigArgs, destArgs, destConfigArgs, type ServiceKey, type ServiceConfig, type DestKey, type DestConfig } from "./api-argv.ts";
 
@@ -85,23 +83,14 @@ export class Director {
 
   static async start(o: DirectorStartOptions = {}): Promise<Director> {
     const log = o.log ?? ((l: string) => process.stderr.write(`wvs director: ${l}\n`));
-    const store = o.state ? new ConfigStore(o.state) : null;
-    let rules: RuleSet | null;
-    try { rules = store ? store.load() : null; }
-    catch (e) { throw new WvsError("ESTATE", e instanceof RulesError ? e.message : `${o.state}: ${(e as Error).message}`); }
-    const fromState = rules !== null;
-    if (!rules) {
-      try { rules = typeof o.rules === "string" ? parseRules(o.rules, "rules") : structuredClone(o.rules ?? emptyRuleSet()); }
-      catch (e) { if (e instanceof RulesError) throw new WvsError("EINVAL", e.message); throw e; }
-    }
+    const start = startingConfig(o.state, o.rules);
+    const { store, rules } = start;
     const sysctls = o.sysctls ?? new SysctlSet();
     const engine = await loadEngine(o.engine ?? {});
     sysctls.apply(engine);
     const drain = new LogDrain(engine, o.onLog ?? (() => {}));
     try { engine.applyRules(rules); } catch (e) { throw new WvsError("EENGINE", (e as Error).message); }
-    if (store && !fromState) {
-      try { await store.save(rules); } catch (e) { throw new WvsError("EIO", `cannot write ${o.state}: ${(e as Error).message}`); }
-    }
+    await seedState(start);
     const defense = new DefenseTimer({ vars: sysctls.defense(), memory: o.memory });
     const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
     await o.beforeOpen?.(rules);
@@ -114,16 +103,8 @@ export class Director {
         try { pump.open(); } catch (e) { if (e instanceof AfPacketError) throw new WvsError("EIFACE", e.message); throw e; }
         pump.start();
       }
-      if (o.socket) {
-        try { d.control = await ControlServer.listen({ path: o.socket, target, run: o.run ?? controlRun, log }); }
-        catch (e) { if (e instanceof ControlError) throw new WvsError("ESOCKET", e.message); throw e; }
-      }
-      if (o.metrics) {
-        const a = parseListenAddr(o.metrics);
-        if (!a) throw new WvsError("EMETRICS", `--metrics ${o.metrics}: expected ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100`);
-        try { d.metrics = await serveMetrics(a.host, a.port, () => target.status()); }
-        catch (e) { throw new WvsError("EMETRICS", `cannot serve metrics on ${o.metrics}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
-      }
+      if (o.socket) d.control = await openControl(o.socket, target, o.run ?? controlRun, log);
+      if (o.metrics) d.metrics = await openMetrics(o.metrics, target);
     } catch (e) { await d.close(); throw e; }
     return d;
   }
@@ -166,8 +147,7 @@ export class Director {
     await this.control?.close();                      // no new requests
     await this.target.idle();                         // changes already accepted finish (and are saved)
     this.pump?.stop();
-    const m = this.metrics;
-    if (m) await new Promise<void>((r) => { m.close(() => r()); m.closeAllConnections?.(); });
+    if (this.metrics) await closeMetrics(this.metrics);
     this.logDrain.drain();
   }
 }

@@ -73,3 +73,9 @@ export function applyDiff(engine: Engine, next: RuleSet): ReloadSummary {
 export function formatSummary(s: ReloadSummary): string {
   return `services +${s.servicesAdded} ~${s.servicesEdited} -${s.servicesDeleted}, real servers +${s.destsAdded} ~${s.destsEdited} -${s.destsDeleted}`;
 }
+
+/** Brings the engine back to `prev` and its timeouts to `t` after a refused or undone change (best effort). */
+export function restoreConfig(engine: Engine, prev: RuleSet, t: { tcp: number; tcpfin: number; udp: number }): void {
+  try { applyDiff(engine, prev); } catch { /* the previous configuration was accepted once */ }
+  engine.x.setTimeout(0, A.TCP_ESTABLISHED, t.tcp); engine.x.setTimeout(0, A.TCP_FIN_WAIT, t.tcpfin); engine.x.setTimeout(1, 0, t.udp);
+}

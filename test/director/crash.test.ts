@@ -4,7 +4,8 @@
 // must hold the last acknowledged configuration -- or, when the kill fell between the durable rename
 // and the ack reaching us, that one plus the single change in flight (never anything else, never a
 // half-written file). The expected configuration is the test's own model of the commands it sent
-// (a map of real server -> weight), printed as `ipvsadm -S -n` lines by hand. Root only.
+// (a map of real server -> weight), printed as `ipvsadm -S -n` lines by hand. The same with
+// `--workers 2` (every change goes to both workers before it is saved and acknowledged). Root only.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -84,8 +85,8 @@ else {
   fs.writeFileSync(seed, `-A -t ${VIP}:80 -s rr\n`);
   fs.writeFileSync(other, `-A -t 198.19.0.99:80 -s wlc\n`);
   const procs: NsProc[] = [];
-  const start = (rules: string) => {
-    const p = new NsProc(NS, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--iface", "lo"], root);
+  const start = (rules: string, extra: string[] = []) => {
+    const p = new NsProc(NS, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--iface", "lo", ...extra], root);
     procs.push(p);
     return p;
   };
@@ -101,7 +102,8 @@ else {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test("kill -9 during a burst of changes: the restarted director has the last acknowledged configuration", async () => {
+  const burst = async (extra: string[]) => {
+    fs.rmSync(state, { force: true });
     // a fresh seed per run explores other kill moments; WVS_CRASH_SEED=N repeats a run
     const seed0 = Number(process.env.WVS_CRASH_SEED ?? (Date.now() % 0x7fffffff));
     console.log(`  seed ${seed0}`);
@@ -111,7 +113,7 @@ else {
     let i = 0;
     try {
       for (let round = 0; round < 3; round++) {
-        const d = start(round === 0 ? seed : other);
+        const d = start(round === 0 ? seed : other, extra);
         const c = await waitSocket(sock, d);
         if (round > 0) {
           const save = await c.send(["-S", "-n"]);
@@ -132,7 +134,7 @@ else {
         await d.exit(10000);
         assert.ok(sent > 0, "some changes were acknowledged before the kill");
         // restart: the state file wins over --rules; it holds the acked model or acked + the one in flight
-        const d2 = start(other);
+        const d2 = start(other, extra);
         const c2 = await waitSocket(sock, d2);
         const got = (await c2.send(["-S", "-n"])).stdout.trim().split("\n").sort();
         const ok = JSON.stringify(got) === JSON.stringify(lines(acked));
@@ -148,7 +150,10 @@ else {
     } finally {
       for (const p of procs) p.kill("SIGKILL");
     }
-  });
+  };
+
+  test("kill -9 during a burst of changes: the restarted director has the last acknowledged configuration", () => burst([]));
+  test("the same with --workers 2", () => burst(["--workers", "2"]));
 
   test("wvs director --metrics serves the exposition (fetched inside its namespace)", async () => {
     const d = new NsProc(NS, [process.execPath, WVS, "director", "--state", state, "--socket", sock, "--iface", "lo", "--metrics", "127.0.0.1:9100"], root);

@@ -6,6 +6,10 @@
 // steering program assigns to it, computed by an independent cBPF interpreter (test/helpers/cbpf.ts);
 // every worker that took conns also forwarded replies (its outpkts); the summed listing counts every
 // conn once. SIGHUP reloads every worker; SIGTERM stops cleanly (exit 0, final table, per-worker lines).
+// The control plane: wvsadm changes through the socket reach both workers (requests from clients of
+// both workers go to the added / stay off the deleted real server), -L -n --stats and -L -c count the
+// conns of both workers once, and a restart takes the configuration from the state file (seen by
+// wvsadm -S and the --metrics endpoint).
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -20,6 +24,7 @@ import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/top
 import { parseRules } from "../../src/control/rules.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import { fanoutKeys, fanoutProgram } from "../../src/director/fanout-bpf.ts";
+import { admViaSocket } from "../../src/control/socket-client.ts";
 
 const lab = new Lab({ prefix: `wvs-w${process.pid}`, realServers: 2, cwd: root });
 const VIP = lab.vip;
@@ -29,7 +34,7 @@ const addon = nativeAddon();
 const CLIENTS = Array.from({ length: 8 }, (_, i) => `198.18.0.${11 + i}`);
 
 function startDirector(rules: string, extra: string[] = []): NsProc {
-  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--workers", "2", ...extra]);
+  return lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--workers", "2", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
 }
 
 interface WorkerLine { conns: number; totals: { conns: number; inpkts: number; outpkts: number }; counters: { rxFrames: number; txFrames: number; unresolvedDrops: number } }
@@ -151,10 +156,77 @@ live("DR with --workers 2: the client's requests reach one worker, spread rr, an
   } finally { d.kill("SIGKILL"); lab.directReturn(false); }
 });
 
+live("--workers 2 with --state and --socket: wvsadm changes reach both workers, listings count both, the state file is restored at restart", async () => {
+  assert.ok(isReady());
+  lab.directReturn(false);
+  const rules = path.join(tmp, "ctl.rules"), state = path.join(tmp, "ctl.state"), sock = path.join(tmp, "ctl.sock");
+  fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n`);
+  fs.rmSync(state, { force: true });
+  const adm = async (...argv: string[]) => { const r = await admViaSocket(sock, argv); assert.is(r.code, 0, `${argv.join(" ")}: ${r.stderr}`); return r.stdout; };
+  const vip = VIP.replaceAll(".", "\\.");
+  let d = lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--take-forwarding", "--workers", "2"]);
+  try {
+    await d.waitFor(/and 2 workers .*control socket/, "err");
+    await adm("-a", "-t", `${VIP}:8080`, "-r", "198.18.2.2:8080", "-m");
+    const bodies: string[] = [];
+    for (const from of CLIENTS) {
+      const r = await lab.requests(2, { from });
+      assert.equal(r.errors, [], `${from}: ${d.err}`);
+      bodies.push(...r.bodies);
+    }
+    // rr in each worker over both real servers: every client's two requests went to rs1 and rs2
+    assert.is(count(bodies, "rs1"), 8, bodies.join(","));
+    assert.is(count(bodies, "rs2"), 8, bodies.join(","));
+    assert.match(await adm("-L", "-n", "--stats"), new RegExp(`^TCP  ${vip}:8080 +16 `, "m"));
+
+    // a new VIP through wvsadm: the steering program must learn it, else a client -> VIP2 request is
+    // hashed on VIP2 and its reply (real server -> client) on the client, and for some clients those
+    // are different workers (checked with the old program and the independent interpreter)
+    const VIP2 = "198.19.255.101";
+    const frame = (src: string, dst: string) => buildFrame({ eth: { src: "02:00:00:00:00:01", dst: "02:00:00:00:00:02" }, ip: { v: 4, src, dst }, l4: { tcp: { sport: 40000, dport: 8080, flags: "S" } } });
+    const old = fanoutProgram(fanoutKeys(parseRules(fs.readFileSync(rules, "utf8"), "ctl.rules")));
+    assert.ok(CLIENTS.some((c) => fanoutMember(old, frame(c, VIP2), 2) !== fanoutMember(old, frame("198.18.1.2", c), 2)), "some client would be split without a new program");
+    spawnSync("ip", ["-n", lab.client, "route", "replace", `${VIP2}/32`, "via", "198.18.0.1"], { timeout: 10000 });
+    await adm("-A", "-t", `${VIP2}:8080`, "-s", "rr");
+    await adm("-a", "-t", `${VIP2}:8080`, "-r", "198.18.1.2:8080", "-m");
+    for (const from of CLIENTS) {
+      const r = await lab.requests(1, { from, vip: VIP2 });
+      assert.equal(r.errors, [], `${from} -> ${VIP2}: ${d.err.slice(-1500)}`);
+    }
+    await adm("-D", "-t", `${VIP2}:8080`);
+    const conns = await adm("-L", "-n", "-c");
+    const clients = [...conns.matchAll(new RegExp(`^TCP .* (198\\.18\\.0\\.\\d+):\\d+ +${vip}:8080 `, "gm"))].map((m) => m[1]);
+    assert.is(clients.length, 16, conns);
+    assert.equal([...new Set(clients)].sort(), [...CLIENTS].sort());
+
+    await adm("-d", "-t", `${VIP}:8080`, "-r", "198.18.2.2:8080");
+    await adm("-e", "-t", `${VIP}:8080`, "-r", "198.18.1.2:8080", "-m", "-w", "5");
+    for (const from of CLIENTS) {
+      const r = await lab.requests(1, { from });
+      assert.equal(r.errors, [], d.err);
+      assert.equal(r.bodies, ["rs1"], `${from}: the deleted real server is gone in its worker too`);
+    }
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+
+    // the metrics endpoint listens in the director's namespace (its own loopback): scraped from there
+    d = lab.spawn(lab.director, [process.execPath, WVS, "director", "--rules", rules, "--state", state, "--socket", sock, "--take-forwarding", "--workers", "2", "--metrics", "127.0.0.1:9100"]);
+    await d.waitFor(/and 2 workers .*control socket .*metrics on/, "err");
+    assert.match(await adm("-S", "-n"), new RegExp(`^-a -t ${vip}:8080 -r 198\\.18\\.1\\.2:8080 -m -w 5$`, "m"));
+    const scrape = spawnSync("ip", ["netns", "exec", lab.director, process.execPath, "-e", "fetch('http://127.0.0.1:9100/metrics').then(async (r) => process.stdout.write(await r.text()))"], { encoding: "utf8", timeout: 20000 });
+    assert.is(scrape.status, 0, scrape.stderr);
+    assert.match(scrape.stdout, new RegExp(`^wvs_real_server_weight\\{service="TCP ${vip}:8080",real_server="198\\.18\\.1\\.2:8080"\\} 5$`, "m"));
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    assert.match(d.out, /198\.18\.1\.2:8080 /);
+    assert.not.match(d.out, /198\.18\.2\.2:8080 /);
+  } finally { d.kill("SIGKILL"); }
+});
+
 live("--workers with a socket that cannot be opened: says so and exits 1", () => {
   const rules = path.join(tmp, "one.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n`);
-  const r = spawnSync("ip", ["netns", "exec", lab.director, process.execPath, WVS, "director", "--rules", rules, "--iface", "nosuch0", "--workers", "2"], { cwd: root, encoding: "utf8", timeout: 20000 });
+  const r = spawnSync("ip", ["netns", "exec", lab.director, process.execPath, WVS, "director", "--rules", rules, "--iface", "nosuch0", "--workers", "2", "--socket", path.join(tmp, "none.sock")], { cwd: root, encoding: "utf8", timeout: 20000 });
   assert.is(r.status, 1);
   assert.match(r.stderr, /cannot open AF_PACKET socket on nosuch0: no such interface/);
 });

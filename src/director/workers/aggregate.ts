@@ -1,11 +1,12 @@
 // Sums the workers' reports into what one director shows: the ipvsadm listing (services and real
 // servers matched by their keys, every counter and the active/inactive/persistent conn counts added),
-// the namespace totals and the director's counters. Rates are not summed: the main thread runs its
-// own estimator over the summed counters. Browser-safe.
+// the namespace totals, the director's counters, and the status details (conns by state, table
+// capacity and drops summed; defense modes and timeouts are the same in every worker). Rates are not
+// summed: the main thread runs its own estimator over the summed counters. Browser-safe.
 import type { Counters, DestStatus, ServiceStatus, Snapshot } from "../../control/model.ts";
 import { destKey, serviceKey } from "../../stats/estimator.ts";
 import type { DirectorCounters } from "../director.ts";
-import type { WorkerReport } from "./protocol.ts";
+import type { WorkerDetail, WorkerReport } from "./protocol.ts";
 
 const COUNTERS = ["conns", "inpkts", "outpkts", "inbytes", "outbytes"] as const;
 
@@ -49,5 +50,29 @@ export function sumReports(reports: WorkerReport[]): { snapshot: Snapshot; total
   return {
     snapshot: sumSnapshots(reports.map((r) => r.snapshot)), totals: sumTotals(reports.map((r) => r.totals)),
     counters: sumCounters(reports.map((r) => r.counters)), conns: reports.reduce((n, r) => n + r.conns, 0),
+  };
+}
+
+function addRecords(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of all) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/**
+ * The details of all workers as one director's: conns by state, capacity and drops summed; the
+ * defense modes and timeouts of worker 0 (every worker has the same sysctls and rules); the highest
+ * drop_packet rate (the worker dropping most) and the fewest available pages (the one closest to its
+ * limit).
+ */
+export function sumDetails(ds: WorkerDetail[]): WorkerDetail {
+  return {
+    byState: addRecords(ds.map((d) => d.byState)), capacity: ds.reduce((n, d) => n + d.capacity, 0),
+    drops: addRecords(ds.map((d) => d.drops)),
+    defense: {
+      ...ds[0].defense,
+      dropRate: Math.max(...ds.map((d) => d.defense.dropRate)), availPages: Math.min(...ds.map((d) => d.defense.availPages)),
+    },
+    timeouts: ds[0].timeouts,
   };
 }

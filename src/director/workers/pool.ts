@@ -1,12 +1,17 @@
 // The main thread of a multi-worker director (`wvs director --workers N`): starts N worker threads
 // (worker.ts) one after the other, each opening its sockets and joining every interface's fanout
 // group before the next starts, so that member i of every group is worker i (the kernel numbers a
-// group's members in the order they join; a frame goes to member hash % N, fanout-bpf.ts). It owns the
-// rules: a reload goes to every worker with the new steering program; reports (listing, totals,
-// counters) are collected from all of them; after a link-down it has the workers re-join that
-// interface's group in order (rejoin). A worker that dies is reported through `onExit`.
+// group's members in the order they join; a frame goes to member hash % N, fanout-bpf.ts). It sends
+// a new configuration to every worker (with a new steering program when the VIPs or persistence
+// masks changed) and can undo it everywhere (revert); reports (listing, totals, counters), conn
+// lists and -Z go to all of them; after a link-down it has the workers re-join that interface's group
+// in order (rejoin). What a configuration change means (all or nothing, saved) is the PoolTarget's
+// (pool-target.ts). With no interfaces the workers open no socket (tests, embedding: inject frames).
+// A worker that dies is reported through `onExit`.
 import { Worker } from "node:worker_threads";
 import type { RuleSet } from "../../control/model.ts";
+import type { Command } from "../../control/ipvsadm-cmd.ts";
+import type { ConnStatus } from "../../control/target.ts";
 import type { ReloadSummary } from "../reload.ts";
 import { fanoutKeys, fanoutProgram } from "../fanout-bpf.ts";
 import type { FromWorker, ToWorker, WorkerInit, WorkerReport } from "./protocol.ts";
@@ -19,6 +24,8 @@ export interface PoolOptions {
   vipNeigh?: boolean;
   /** First fanout group id; interface i uses (base + i) & 0xffff (default: from the PID). */
   groupBase?: number;
+  /** Engine table sizes of every worker (default: the engine's). */
+  engine?: WorkerInit["engine"];
   /** Progress of re-joins after a link-down. */
   log?: (line: string) => void;
   /** Called when a worker exits without being asked to. */
@@ -43,11 +50,15 @@ export class WorkerPool {
   private readonly waiting = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private stopping = false;
+  /** Steering keys of the program the workers run, and of the one before the last reload (revert). */
+  private keys: string;
+  private prevKeys: string;
   readonly groups: Record<string, number>;
 
   private constructor(private readonly o: PoolOptions) {
     const base = o.groupBase ?? ((process.pid * 16) & 0xffff);
     this.groups = Object.fromEntries(o.ifaces.map((n, i) => [n, (base + i) & 0xffff]));
+    this.keys = this.prevKeys = JSON.stringify(fanoutKeys(o.rules));
   }
 
   /** Starts every worker in turn; throws PoolError (with the socket's errno name) when one cannot start. */
@@ -66,6 +77,7 @@ export class WorkerPool {
     const init: WorkerInit = {
       index, workers: this.o.workers, ifaces: this.o.ifaces, groups: this.groups, program,
       rules: this.o.rules, sysctlFile: this.o.sysctlFile, sysctlAssigns: this.o.sysctlAssigns, vipNeigh: this.o.vipNeigh ?? true,
+      engine: this.o.engine,
     };
     const w = new Worker(BOOT, { workerData: init });
     this.threads.push(w);
@@ -138,17 +150,48 @@ export class WorkerPool {
     finally { this.rejoining.delete(iface); }
   }
 
-  /** Every worker's report, in worker order. */
-  async reports(): Promise<WorkerReport[]> {
-    const answers = await this.ask((id) => ({ type: "report", id }));
+  /** Every worker's report, in worker order (with `detail`: conns by state, drops, defense, timeouts). */
+  async reports(detail = false): Promise<WorkerReport[]> {
+    const answers = await this.ask((id) => ({ type: "report", id, detail }));
     return answers.map((m) => (m as { report: WorkerReport }).report);
   }
 
-  /** Applies a new rule set in every worker (and the steering program for its VIPs); per-worker outcome. */
-  async reload(rules: RuleSet): Promise<({ ok: true; summary: ReloadSummary } | { ok: false; message: string })[]> {
-    const program = fanoutProgram(fanoutKeys(rules));
-    const answers = await this.ask((id) => ({ type: "reload", id, rules, program }));
+  /**
+   * Brings every worker to a new rule set (and the steering program for its VIPs when they or the
+   * persistence masks changed; throws FanoutProgramError before sending anything when no program can
+   * be built); per-worker outcome. A worker that refused is back where it was; undo the others with
+   * revert(). `sysctls`: the workers re-read the --sysctl-file first (SIGHUP).
+   */
+  async reload(rules: RuleSet, sysctls = false): Promise<({ ok: true; summary: ReloadSummary } | { ok: false; message: string })[]> {
+    const keys = fanoutKeys(rules), k = JSON.stringify(keys);
+    const program = k !== this.keys ? fanoutProgram(keys) : undefined;
+    this.prevKeys = this.keys; this.keys = k;
+    const answers = await this.ask((id) => ({ type: "reload", id, rules, program, sysctls }));
     return answers.map((m) => m.type === "reloaded" ? { ok: true as const, summary: m.summary } : { ok: false as const, message: (m as { message: string }).message });
+  }
+
+  /** Undoes the last reload in every worker that took it (a worker that refused it has nothing to undo). */
+  async revert(): Promise<void> {
+    this.keys = this.prevKeys;
+    await this.ask((id) => ({ type: "revert", id }));
+  }
+
+  /** Every worker's conn entries, worker 0's first. */
+  async conns(): Promise<ConnStatus[]> {
+    const answers = await this.ask((id) => ({ type: "conns", id }));
+    return answers.flatMap((m) => (m as { conns: ConnStatus[] }).conns);
+  }
+
+  /** -Z in every worker; the first worker's error ("No such service"), or "". */
+  async zero(svc: Command["svc"] | null): Promise<string> {
+    const answers = await this.ask((id) => ({ type: "zero", id, svc }));
+    return answers.map((m) => (m as { error: string }).error).find(Boolean) ?? "";
+  }
+
+  /** Runs frames through worker i's engine as if it had received them; resolves with how many it took. */
+  async inject(i: number, frames: Uint8Array[]): Promise<number> {
+    const m = await this.askOne(i, (id) => ({ type: "inject", id, frames }));
+    return (m as { frames: number }).frames;
   }
 
   /** Stops every worker (closing its sockets) and returns their final reports. */

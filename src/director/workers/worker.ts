@@ -2,8 +2,10 @@
 // schedulers), its own Director with an AF_PACKET socket on every interface joined to that
 // interface's PACKET_FANOUT_CBPF group (fanout-bpf.ts steers each frame by its client address), its
 // own timers (engine clock, defense, debug log) and its own watch of the --sysctl-file. The main
-// thread (pool.ts) owns the rules: it sends reloads, asks for reports and stops the worker; after a
-// link-down it closes and re-opens the worker's socket on that interface when the pool says so.
+// thread (pool.ts) owns the rules: it sends reloads (and undoes the last one when another worker
+// refused it or it could not be saved), asks for reports and conn lists, zeroes counters and stops
+// the worker; after a link-down it closes and re-opens the worker's socket on that interface when the
+// pool says so. Without interfaces (tests, embedding) frames can be injected into its engine.
 import { parentPort, workerData } from "node:worker_threads";
 import { loadEngine } from "../../engine/load-node.ts";
 import { LogDrain } from "../../engine/log.ts";
@@ -11,7 +13,11 @@ import { RateEstimator } from "../../stats/estimator.ts";
 import { DefenseTimer } from "../../defense/index.ts";
 import { systemSource } from "../../defense/meminfo.ts";
 import { Director } from "../director.ts";
-import { applyDiff } from "../reload.ts";
+import { applyDiff, restoreConfig } from "../reload.ts";
+import { connList, connsByState, defenseStatus, engineTimeouts } from "../engine-status.ts";
+import { sameService } from "../../control/ruleset-apply.ts";
+import { hostJiffies } from "../../io/afpacket.ts";
+import type { RuleSet } from "../../control/model.ts";
 import { readSysctls, reloadSysctls, watchSysctlFile, type SysctlTargets } from "../sysctl-watch.ts";
 import type { FromWorker, ToWorker, WorkerInit, WorkerReport } from "./protocol.ts";
 
@@ -21,7 +27,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 const say = (l: string) => process.stderr.write(`wvs director[w${init.index}]: ${l}\n`);
 
 async function main(): Promise<void> {
-  const engine = await loadEngine();
+  const engine = await loadEngine(init.engine ?? {});
   const sysctls = readSysctls(init.sysctlFile, init.sysctlAssigns);
   sysctls.apply(engine);
   const logDrain = new LogDrain(engine, (line) => process.stderr.write(`[w${init.index}] ${line}`));
@@ -45,21 +51,62 @@ async function main(): Promise<void> {
   for (const [iface, p] of director.ports) p.dev.on("down", (code) => post({ type: "down", iface, code }));
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = init.sysctlFile ? watchSysctlFile(init.sysctlFile, init.sysctlAssigns, targets) : null;
-  const report = (): WorkerReport => ({
+  const report = (detail = false): WorkerReport => ({
     index: init.index, snapshot: engine.snapshot(), totals: engine.totals(), conns: engine.connCount(), counters: { ...director.counters },
+    detail: detail ? {
+      byState: connsByState(engine), capacity: engine.x.connCapacity() >>> 0, drops: engine.drops(),
+      defense: defenseStatus(engine, defense), timeouts: engineTimeouts(engine),
+    } : undefined,
   });
+  // the configuration the engine runs, its steering program, and what the last reload replaced
+  let current: RuleSet = init.rules, program = init.program;
+  let undo: { rules: RuleSet; program: Uint8Array; timeouts: ReturnType<typeof engineTimeouts> } | null = null;
+  const steer = (newProgram: boolean) => {
+    director.refreshDests();
+    // one member sets the program for its whole group
+    if (newProgram && init.index === 0) for (const p of director.ports.values()) p.dev.setFanoutProgram(program);
+  };
 
   port.on("message", (m: ToWorker) => {
-    if (m.type === "report") post({ type: "report", id: m.id, report: report() });
+    if (m.type === "report") post({ type: "report", id: m.id, report: report(m.detail) });
     else if (m.type === "reload") {
-      if (init.sysctlFile) reloadSysctls(init.sysctlFile, init.sysctlAssigns, targets);
+      if (m.sysctls && init.sysctlFile) reloadSysctls(init.sysctlFile, init.sysctlAssigns, targets);
+      const timeouts = engineTimeouts(engine);
       try {
         const summary = applyDiff(engine, m.rules);
-        director.refreshDests();
-        // one member sets the program for its whole group
-        if (init.index === 0) for (const p of director.ports.values()) p.dev.setFanoutProgram(m.program);
+        undo = { rules: current, program, timeouts };
+        current = m.rules; program = m.program ?? program;
+        steer(m.program !== undefined);
         post({ type: "reloaded", id: m.id, summary });
-      } catch (e) { post({ type: "reloadFailed", id: m.id, message: (e as Error).message }); }
+      } catch (e) {
+        restoreConfig(engine, current, timeouts);
+        undo = null;                           // nothing of this reload to undo (and the one before stands)
+        post({ type: "reloadFailed", id: m.id, message: (e as Error).message });
+      }
+    } else if (m.type === "revert") {
+      if (undo) {
+        restoreConfig(engine, undo.rules, undo.timeouts);
+        const newProgram = undo.program !== program;
+        current = undo.rules; program = undo.program; undo = null;
+        steer(newProgram);
+      }
+      post({ type: "reverted", id: m.id });
+    } else if (m.type === "conns") post({ type: "conns", id: m.id, conns: connList(engine) });
+    else if (m.type === "zero") {
+      const a = m.svc ? engine.applied.find((x) => sameService(x.rule, m.svc!)) : null;
+      if (m.svc && !a) post({ type: "zeroed", id: m.id, error: "No such service" });
+      else { engine.zeroStats(a ? a.index : null); post({ type: "zeroed", id: m.id, error: "" }); }
+    } else if (m.type === "inject") {
+      // a frame that does not fit even an empty batch (larger than the engine's buffer) is not counted
+      const now = hostJiffies();
+      let n = 0;
+      for (const f of m.frames) {
+        if (engine.push(f, now)) { n++; continue; }
+        engine.run();
+        if (engine.push(f, now)) n++;
+      }
+      engine.run();
+      post({ type: "injected", id: m.id, frames: n });
     } else if (m.type === "detach") {
       director.ports.get(m.iface)?.dev.detach();
       post({ type: "detached", id: m.id });
