@@ -1,8 +1,10 @@
 // `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
-// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]`: the live
+// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]
+// [--tx-ring SLOTS] [--qdisc-bypass]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
 // worker thread instead (director-workers.ts; rules file only, no control socket yet). The director answers ARP/ND for its VIPs
-// unless --no-vip-arp (director/vip-neigh.ts). The configuration comes from the --state file when it
+// unless --no-vip-arp (director/vip-neigh.ts). Frames go out through a TPACKET transmit ring of
+// --tx-ring slots per interface (default 2048; 0: sendmmsg); --qdisc-bypass sets PACKET_QDISC_BYPASS. The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
 // Start-up checks are printed as warnings on stderr; SIGUSR1 (or --stats-every) prints the
@@ -38,7 +40,7 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp", "qdisc-bypass"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", "tx-ring", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   const stateFile = args.values.get("state");
@@ -57,14 +59,17 @@ export async function directorCommand(argv: string[]): Promise<number> {
     if (stateFile || metrics || args.values.has("socket"))
       throw new UsageError("--workers N > 1 takes its configuration from --rules only: --state, --socket and --metrics need one engine (not supported with workers yet)");
     if (!rulesFile || !rules) throw new UsageError("--workers N > 1 needs --rules <file>");
+    if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass")) throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use the default ring)");
     return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
   }
 
   const vipNeigh = !args.flags.has("no-vip-arp");
+  const txRing = intOption(args, "tx-ring", 0, 65536);
+  const packetSocket = { ...(txRing !== undefined ? { txRing } : {}), ...(args.flags.has("qdisc-bypass") ? { qdiscBypass: true } : {}) };
   let director: Director;
   try {
     director = await Director.start({
-      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh,
+      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh, packetSocket,
       socket: socketPath(args.values.get("socket"), process.env), metrics,
       onLog: (line) => process.stderr.write(line), log: say,
       beforeOpen: async (effective) => {

@@ -23,6 +23,7 @@ import type { MemorySource } from "../defense/avail.ts";
 import { AfPacketError } from "../io/afpacket.ts";
 import { Director as PacketPump } from "./director.ts";
 import { ConfigStore } from "./config-store.ts";
+import type { AfPacketSocketOptions } from "../native/addon.ts";
 import { LiveTarget } from "./live-target.ts";
 import { ControlServer, ControlError } from "./control-server.ts";
 import { controlRun, type ControlRun } from "./control-run.ts";
@@ -50,6 +51,8 @@ export interface DirectorStartOptions {
   memory?: MemorySource;
   /** Answer ARP/ND for the VIPs and announce them (default true; vip-neigh.ts). */
   vipNeigh?: boolean;
+  /** AF_PACKET options for every interface (e.g. { txRing: 0 } for sendmmsg, { qdiscBypass: true }). */
+  packetSocket?: AfPacketSocketOptions;
   /** Runs with the effective configuration before the interfaces are opened (start-up checks). */
   beforeOpen?: (rules: RuleSet) => Promise<void> | void;
   /** The wvsadm runner behind the socket (default control-run.ts). */
@@ -106,7 +109,7 @@ export class Director {
     const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
     await o.beforeOpen?.(rules);
     const ifaces = o.ifaces ?? [];
-    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh }) : null;
+    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh, socket: o.packetSocket && (() => ({ ...o.packetSocket })) }) : null;
     const target = new LiveTarget({ engine, rules, estimator, defense, sysctls, store, name: "running director", onApplied: () => pump?.refreshDests() });
     const d = new Director(engine, target, sysctls, estimator, defense, pump, drain);
     try {
