@@ -3,8 +3,8 @@
 // [--tx-ring SLOTS] [--qdisc-bypass] [--drop-vip-input]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
 // worker thread instead (director-workers.ts; rules file only, no control socket yet). The director answers ARP/ND for its VIPs
-// unless --no-vip-arp (director/vip-neigh.ts). Frames go out through a TPACKET transmit ring of
-// --tx-ring slots per interface (default 2048; 0: sendmmsg); --qdisc-bypass sets PACKET_QDISC_BYPASS;
+// unless --no-vip-arp (director/vip-neigh.ts). Frames go out with sendmmsg, or through a TPACKET
+// transmit ring of --tx-ring slots per interface (0 = sendmmsg, the default); --qdisc-bypass sets PACKET_QDISC_BYPASS;
 // --drop-vip-input drops VIP packets at the interfaces' ingress after the tap (director/vip-input-drop.ts). The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
@@ -62,7 +62,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
       throw new UsageError("--workers N > 1 takes its configuration from --rules only: --state, --socket and --metrics need one engine (not supported with workers yet)");
     if (!rulesFile || !rules) throw new UsageError("--workers N > 1 needs --rules <file>");
     if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass") || args.flags.has("drop-vip-input"))
-      throw new UsageError("--tx-ring, --qdisc-bypass and --drop-vip-input are not supported with --workers N > 1 yet (workers use the default ring)");
+      throw new UsageError("--tx-ring, --qdisc-bypass and --drop-vip-input are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
   }
 

@@ -6,8 +6,8 @@
 // comes back; `vipNeigh: false` turns both off). Frames whose next hop is not known yet wait in a
 // small queue per address and go out when it resolves; beyond the queue, or when resolution fails,
 // they are dropped and counted. Timers: engine clock every second (idle expiry), the defense timer
-// every second, the estimator every 2 s. Frames go out through a TPACKET transmit ring per interface
-// (one copy, one send() per batch; `socket` options may set txRing: 0 for sendmmsg). Node-only.
+// every second, the estimator every 2 s. Frames go out with sendmmsg, or through a TPACKET transmit
+// ring when the `socket` options set txRing (one copy, one send() per batch). Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
@@ -43,9 +43,6 @@ export interface DirectorOptions {
   /** Drop VIP packets at the interfaces' netdev ingress, after the tap (vip-input-drop.ts; default false). */
   vipInputDrop?: boolean;
 }
-
-/** Transmit ring slots per interface (afpacket-tx.c): two engine batches' worth of frames in flight. */
-const TX_RING_SLOTS = 2 * A.BATCH_MAX;
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
 
@@ -92,7 +89,7 @@ export class Director {
   open(): void {
     for (const name of this.o.ifaces) {
       const info = ifaceInfo(name);
-      const dev = AfPacketDevice.open(name, { ignoreOutgoing: true, txRing: TX_RING_SLOTS, ...this.o.socket?.(name) });
+      const dev = AfPacketDevice.open(name, { ignoreOutgoing: true, ...this.o.socket?.(name) });
       const port: Port = { dev, mac: macBytes(info?.mac ?? "00:00:00:00:00:00"), offs: new Uint32Array(A.BATCH_MAX), lens: new Uint32Array(A.BATCH_MAX), n: 0 };
       this.ports.set(name, port);
       dev.on("readable", () => this.pump(port));
