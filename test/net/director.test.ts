@@ -181,7 +181,7 @@ live("--drop-vip-input: traffic still flows (the tap runs before the ingress dro
     assert.ok(vipPrerouting("read") >= 6, "without --drop-vip-input the kernel's IP input sees the VIP datagrams");
     d.kill("SIGTERM");
     assert.is(await d.exit(), 0, d.err);
-    d = startDirector(rules, ["--drop-vip-input"]);
+    d = startDirector(rules, ["--drop-vip-input", "--tx-ring", "256"]);   // and the transmit ring on real traffic
     await d.waitFor(/running on/, "err");
     assert.match(d.err, /note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of vd-c, vd-r1, vd-r2/);
     assert.match(table().stdout, /ip daddr @vip4 counter packets 0/);
