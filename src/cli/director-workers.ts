@@ -7,6 +7,7 @@
 // summed counters, SIGUSR1 / --stats-every print the summed `ipvsadm -L -n --stats` table (and the
 // summed and per-worker counters on stderr), SIGINT/SIGTERM stop every worker and print the final
 // table. A worker that dies stops the director (exit 1): its flows would silently move to others.
+// --drop-vip-input is installed, updated on reload and removed here (director/vip-input-drop.ts).
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
 import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
@@ -20,6 +21,7 @@ import { formatSummary } from "../director/reload.ts";
 import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { WorkerPool, PoolError } from "../director/workers/pool.ts";
+import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
 
@@ -57,6 +59,14 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }
     throw e;
   }
+  const vipDrop = args.flags.has("drop-vip-input") ? new VipInputDrop(o.ifaces) : null;
+  try { vipDrop?.setVips(vipsOf(o.rules)); }
+  catch (e) {
+    process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
+    try { await pool.stop(); } catch { /* reported by the workers */ }
+    return 1;
+  }
+  if (vipDrop) say(`note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of ${o.ifaces.join(", ")} after the workers' taps (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched)`);
   say(`running on ${o.ifaces.join(", ")} with ${o.rules.services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})`);
 
   let last: WorkerReport[] = [];
@@ -85,7 +95,10 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       const results = await pool.reload(next);
       const bad = results.map((r, i) => r.ok ? "" : `worker ${i}: ${r.message}`).filter(Boolean);
       if (bad.length) say(`reload failed, keeping the old configuration: ${bad.join("; ")}`);
-      else say(`reloaded ${rulesFile}: ${formatSummary((results[0] as { summary: Parameters<typeof formatSummary>[0] }).summary)} in ${results.length} workers`);
+      else {
+        say(`reloaded ${rulesFile}: ${formatSummary((results[0] as { summary: Parameters<typeof formatSummary>[0] }).summary)} in ${results.length} workers`);
+        try { vipDrop?.setVips(vipsOf(next)); } catch (e) { say(`VIP input drop not updated: ${(e as Error).message}`); }
+      }
     })());
     let stopping = false;
     const onStop = async (sig: string, code: number) => {
@@ -97,10 +110,12 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       if (statsTimer) clearInterval(statsTimer);
       let reports: WorkerReport[] = last;
       try { reports = await pool.stop(); } catch (e) { say(`stopping: ${(e as Error).message}`); }
+      const dropErr = vipDrop?.remove();
+      if (dropErr) say(`VIP input drop not removed: ${dropErr}`);
       if (reports.length) {
         const sum = sumReports(reports);
         process.stdout.write(table(sum));
-        say(`stopped (${sig}); counters ${JSON.stringify(sum.counters)}`);
+        say(`stopped (${sig}); counters ${JSON.stringify(sum.counters)}${vipDrop ? `; vip-input drops ${vipDrop.dropped()}` : ""}`);
         for (const l of workerLines(reports)) say(l);
       } else say(`stopped (${sig})`);
       resolve(code);

@@ -61,8 +61,8 @@ export async function directorCommand(argv: string[]): Promise<number> {
     if (stateFile || metrics || args.values.has("socket"))
       throw new UsageError("--workers N > 1 takes its configuration from --rules only: --state, --socket and --metrics need one engine (not supported with workers yet)");
     if (!rulesFile || !rules) throw new UsageError("--workers N > 1 needs --rules <file>");
-    if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass") || args.flags.has("drop-vip-input"))
-      throw new UsageError("--tx-ring, --qdisc-bypass and --drop-vip-input are not supported with --workers N > 1 yet (workers use sendmmsg)");
+    if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
+      throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({ args, rulesFile, rules, ifaces, workers, statsEvery, readRules });
   }
 

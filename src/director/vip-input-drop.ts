@@ -9,14 +9,22 @@
 // director still sees every frame. The VIP sets follow the configuration (setVips, one `nft -f -`
 // transaction that replaces the table), the rules count what they drop (dropped()), and remove()
 // deletes the table (the director calls it on exit; a table left by a killed director is replaced by
-// the next start). Errors carry nft's own message. Node-only, needs the nft command.
+// the next start). Errors carry nft's own message. Used by the director (director.ts) and, with
+// --workers, by its main thread (cli/director-workers.ts). The nft command runs synchronously: at
+// start, when the VIP set changes and when the counters are read. Node-only, needs the nft command.
 import { spawnSync } from "node:child_process";
+import type { RuleSet } from "../control/model.ts";
 
 export const VIP_INPUT_TABLE = "wvs_vip_input";
 
 export interface Vip { af: 4 | 6; addr: string }
 
 export class VipInputDropError extends Error {}
+
+/** The VIPs of a rule set (fwmark services have none). */
+export function vipsOf(rules: RuleSet): Vip[] {
+  return rules.services.filter((s) => !s.fwmark).map((s) => ({ af: s.af, addr: s.addr }));
+}
 
 function nft(args: string[], input?: string): string {
   const r = spawnSync("nft", args, { input, encoding: "utf8", timeout: 10000 });
