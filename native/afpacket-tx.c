@@ -18,7 +18,7 @@
  *   the kernel rejects cannot stall the ring; it would then be skipped without a trace, so sendBatch
  *   checks every frame against the interface's MTU first (re-read when a frame exceeds it).
  *
- * Either way, a frame larger than MTU + 18 (Ethernet header and one VLAN tag) throws EMSGSIZE, and
+ * Either way, a frame larger than MTU + 14 (+ 4 with a VLAN tag, as the kernel allows) throws EMSGSIZE, and
  * any other error throws (code = errno name, e.g. ENETDOWN when the link went down), unless some frames
  * of this call already went out, in which case the count is returned and the error shows on the next call.
  */
@@ -36,7 +36,7 @@
 #define CHUNK 256
 #define VNET_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
 #define SLOT_DATA ((uint32_t)(TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))) /* the kernel's data offset in a V2 slot */
-#define L2_MAX 18u  /* Ethernet header + one VLAN tag, beyond the MTU */
+#define L2_MAX 18u  /* Ethernet header + one VLAN tag, beyond the MTU (tagged frames only) */
 
 uint32_t wvs_tx_ring_room(const wvs_sock *s) { return s->tx_frame_size - SLOT_DATA - VNET_LEN; }
 
@@ -70,12 +70,15 @@ int wvs_tx_ring_setup(wvs_sock *s, uint32_t frames, uint32_t frame_size, const c
   return 0;
 }
 
-/* 0 when the frame fits the link (the MTU is re-read once when it seems not to), else EMSGSIZE */
-static int check_mtu(wvs_sock *s, uint32_t len) {
-  if (len <= s->tx_mtu + L2_MAX) return 0;
+/* 0 when the frame fits the link as packet_snd would judge it (MTU + 14, + 4 more when the frame
+ * carries an 802.1Q/802.1ad tag; the MTU is re-read once when it seems not to fit), else EMSGSIZE */
+static int check_mtu(wvs_sock *s, const uint8_t *f, uint32_t len) {
+  int tagged = len >= 14 && ((f[12] == 0x81 && f[13] == 0x00) || (f[12] == 0x88 && f[13] == 0xa8));
+  uint32_t l2 = tagged ? L2_MAX : L2_MAX - 4;
+  if (len <= s->tx_mtu + l2) return 0;
   uint32_t mtu;
   if (wvs_read_mtu(s->ifname, &mtu) == 0) s->tx_mtu = mtu;
-  return len <= s->tx_mtu + L2_MAX ? 0 : EMSGSIZE;
+  return len <= s->tx_mtu + l2 ? 0 : EMSGSIZE;
 }
 
 static napi_value ring_send(napi_env env, wvs_sock *s, uint8_t *mem, const uint32_t *offs, const uint32_t *lens, uint32_t count) {
@@ -84,7 +87,7 @@ static napi_value ring_send(napi_env env, wvs_sock *s, uint8_t *mem, const uint3
   int err = 0;
   for (; placed < count; placed++) {
     uint32_t len = lens[placed];
-    if (len > room || check_mtu(s, len)) { err = EMSGSIZE; break; }
+    if (len > room || check_mtu(s, mem + offs[placed], len)) { err = EMSGSIZE; break; }
     uint8_t *slot = s->tx_ring + (size_t)s->tx_head * s->tx_frame_size;
     struct tpacket2_hdr *h = (struct tpacket2_hdr *)slot;
     if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE) { s->tx_again++; break; }
