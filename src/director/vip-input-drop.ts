@@ -1,7 +1,8 @@
 // VIP input drop (`wvs director --drop-vip-input`, opt-in). AF_PACKET only taps: after the director's
 // socket has copied a frame, the kernel of the director's namespace still runs IP input on it, and for
 // a VIP packet that work ends in a drop anyway (forwarding off; a VIP must not be a local address,
-// checks.ts) - a route lookup and an ICMP rate-limit check per frame, in the softirq of whoever sent it.
+// checks.ts) - a route lookup ending in "no route" and a dst entry made and freed per frame, in the
+// softirq of whoever sent it.
 // This installs an nftables netdev table `wvs_vip_input` in the director's namespace with one ingress
 // chain per interface that drops IPv4/IPv6 packets addressed to a VIP (ICMPv6 excepted, so Neighbour
 // Discovery keeps its kernel path; ARP is not IP and never matches). The AF_PACKET taps of a device
