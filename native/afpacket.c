@@ -4,14 +4,16 @@
  *   openSocket(ifname, opts?) -> handle
  *       opts: { ignoreOutgoing = true, qdiscBypass = false, promiscuous = false,
  *               fanoutGroup?, fanoutMode = "hash" ("hash"|"lb"|"cpu"|"rollover"|"rnd"|"qm"|"cbpf" or a number),
- *               fanoutDefrag = false, fanoutProgram? (Uint8Array: cBPF for "cbpf", afpacket-fanout.c), blockSize = 1 MiB, blockCount = 16, frameSize = 2048, retireMs = 4 }
+ *               fanoutDefrag = false, fanoutProgram? (Uint8Array: cBPF for "cbpf", afpacket-fanout.c), blockSize = 1 MiB, blockCount = 16, frameSize = 2048, retireMs = 4,
+ *               txRing = 0 (transmit slots; 0: sendmmsg, else a TPACKET_V2 ring of that many slots, afpacket-tx.c) }
  *       Setup order: socket(protocol 0) -> PACKET_VERSION(V3) -> IGNORE_OUTGOING/QDISC_BYPASS ->
  *       PACKET_RX_RING -> mmap -> bind(ETH_P_ALL, ifindex) -> SO_ERROR check (a down link is ENETDOWN)
  *       -> PACKET_FANOUT (needs a bound socket; with ignoreOutgoing also PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
  *       since a group's hook replaces the socket's) -> PACKET_FANOUT_DATA (fanoutProgram)
  *       -> PACKET_ADD_MEMBERSHIP(PROMISC). Transmission uses a second socket bound to the interface
  *       with protocol 0 (it receives nothing and is not polled; QDISC_BYPASS applies to it): a sent
- *       frame's skb, freed, then wakes no epoll waiter.
+ *       frame's skb, freed, then wakes no epoll waiter. With txRing its ring (slots of the smallest power
+ *       of two >= 2048 that holds an MTU-sized frame) is set up before that socket's bind.
  *   rxInto(handle, u8, layout, desc) -> count           (afpacket-rx.c)
  *   sendBatch(handle, u8, offsets, lengths, count) -> sent   (afpacket-tx.c)
  *   poll(handle, callback) / stopPoll(handle)          (afpacket-poll.c)
@@ -184,8 +186,21 @@ static int fanout_mode(napi_env env, napi_value opts, uint32_t *mode) {
   return -1;
 }
 
+int wvs_read_mtu(const char *ifname, uint32_t *mtu) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, ifname, strnlen(ifname, IF_NAMESIZE - 1));
+  int r = ioctl(fd, SIOCGIFMTU, &ifr) < 0 ? errno : 0;
+  close(fd);
+  if (!r) *mtu = (uint32_t)ifr.ifr_mtu;
+  return r;
+}
+
 static void close_resources(wvs_sock *s) {
   if (s->ring) { munmap(s->ring, s->ring_len); s->ring = NULL; }
+  if (s->tx_ring) { munmap(s->tx_ring, s->tx_ring_len); s->tx_ring = NULL; }
   if (s->fd >= 0) { close(s->fd); s->fd = -1; }
   if (s->tx_fd >= 0) { close(s->tx_fd); s->tx_fd = -1; }
 }
@@ -226,6 +241,7 @@ static void sock_finalize(napi_env env, void *data, void *hint) {
 static int fail(napi_env env, wvs_sock *s, int err, const char *call) {
   if (err) wvs_throw_errno(env, err, call, s->ifname); /* 0: an exception is already pending */
   if (s->ring) munmap(s->ring, s->ring_len);
+  if (s->tx_ring) munmap(s->tx_ring, s->tx_ring_len);
   if (s->fd >= 0) close(s->fd);
   if (s->tx_fd >= 0) close(s->tx_fd);
   free(s);
@@ -245,12 +261,14 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   s->tx_fd = -1;
   if (ifname_arg(env, argv[0], s->ifname) < 0) { free(s); return NULL; }
 
-  uint32_t block_size, block_nr, frame_size, retire_ms, group = 0, mode = 0;
+  uint32_t block_size, block_nr, frame_size, retire_ms, tx_slots, group = 0, mode = 0;
   int has_group = 0;
   if (wvs_u32_prop(env, opts, "blockSize", 1u << 20, &block_size) < 0 ||
       wvs_u32_prop(env, opts, "blockCount", 16, &block_nr) < 0 ||
       wvs_u32_prop(env, opts, "frameSize", 2048, &frame_size) < 0 ||
-      wvs_u32_prop(env, opts, "retireMs", 4, &retire_ms) < 0) { free(s); return NULL; }
+      wvs_u32_prop(env, opts, "retireMs", 4, &retire_ms) < 0 ||
+      wvs_u32_prop(env, opts, "txRing", 0, &tx_slots) < 0) { free(s); return NULL; }
+  if (tx_slots > 65536) { free(s); return throw_type(env, "txRing must be 0..65536 slots"); }
   if (opts) {
     napi_value g;
     napi_get_named_property(env, opts, "fanoutGroup", &g);
@@ -315,6 +333,15 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   if (s->tx_fd < 0) { fail(env, s, errno, "socket(AF_PACKET, transmit)"); return NULL; }
   v = 1;
   if (bypass && setsockopt(s->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &v, sizeof v) < 0) { fail(env, s, errno, "setsockopt(PACKET_QDISC_BYPASS, transmit)"); return NULL; }
+  int e = wvs_read_mtu(s->ifname, &s->tx_mtu);
+  if (e) { fail(env, s, e, "ioctl(SIOCGIFMTU)"); return NULL; }
+  if (tx_slots) {
+    uint32_t slot = 2048;
+    while (slot < s->tx_mtu + 18 + 64 && slot < (1u << 20)) slot <<= 1; /* frame + L2 + slot header + virtio_net_hdr */
+    const char *call = "";
+    e = wvs_tx_ring_setup(s, tx_slots, slot, &call);
+    if (e) { fail(env, s, e, call); return NULL; }
+  }
   sll.sll_protocol = 0;   /* no protocol: nothing is delivered to this socket */
   if (bind(s->tx_fd, (struct sockaddr *)&sll, sizeof sll) < 0) { fail(env, s, errno, "bind (transmit)"); return NULL; }
   if (has_group) {

@@ -1,6 +1,6 @@
 /*
  * AF_PACKET sockets for the wvs host: one socket per interface with a TPACKET_V3 receive ring,
- * batched transmit with sendmmsg, uv_poll integration and kernel statistics. Generic Linux packet
+ * batched transmit with sendmmsg or a TPACKET_V2 transmit ring, uv_poll integration and kernel statistics. Generic Linux packet
  * I/O only: nothing here knows about IPVS. The JS API is documented in afpacket.c.
  */
 #ifndef WVS_AFPACKET_H
@@ -43,7 +43,13 @@ typedef struct wvs_sock {
   int closed;            /* close() or the finalizer ran: no more use */
   int closing;           /* uv_close is pending; fd and ring go in its callback */
   int finalized;         /* the JS external is gone: free once closing is done */
-  uint64_t tx_again;      /* sendBatch calls that met EAGAIN/ENOBUFS */
+  uint64_t tx_again;      /* sendBatch calls that met EAGAIN/ENOBUFS (or a full TX ring) */
+  /* optional TPACKET_V2 transmit ring on tx_fd (afpacket-tx.c); tx_ring == NULL: sendmmsg */
+  uint8_t *tx_ring;
+  size_t tx_ring_len;
+  uint32_t tx_frame_size, tx_frame_nr;
+  uint32_t tx_head;       /* next slot to fill; the kernel walks the slots in the same order */
+  uint32_t tx_mtu;        /* the interface's MTU as last read (frames are checked against it before the ring) */
 } wvs_sock;
 
 /* afpacket.c */
@@ -59,12 +65,18 @@ napi_value wvs_af_stats(napi_env env, napi_callback_info info);
 napi_value wvs_af_link_info(napi_env env, napi_callback_info info);
 napi_value wvs_af_completeChecksum(napi_env env, napi_callback_info info);
 void wvs_sock_release(wvs_sock *s);
+int wvs_read_mtu(const char *ifname, uint32_t *mtu); /* SIOCGIFMTU: 0 or an errno */
 
 /* afpacket-rx.c */
 napi_value wvs_af_rx_into(napi_env env, napi_callback_info info);
 
 /* afpacket-tx.c */
 napi_value wvs_af_send_batch(napi_env env, napi_callback_info info);
+/* PACKET_TX_RING (TPACKET_V2, PACKET_LOSS) of `frames` slots of `frame_size` bytes on s->tx_fd, before
+ * its bind; 0 or an errno, with *call naming the failed call */
+int wvs_tx_ring_setup(wvs_sock *s, uint32_t frames, uint32_t frame_size, const char **call);
+/* the largest frame a TX ring slot holds */
+uint32_t wvs_tx_ring_room(const wvs_sock *s);
 
 /* afpacket-fanout.c: PACKET_FANOUT_DATA with a classic BPF program (0 or an errno) */
 int wvs_fanout_set_cbpf(int fd, const uint8_t *prog, size_t len);

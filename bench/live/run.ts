@@ -30,7 +30,9 @@
 // (its tree extracted to a temporary folder with this checkout's node_modules and engine.wasm, so REF
 // must not differ in assembly/; its native addon is built there when native/ differs), alternating
 // which director goes first per round, and reports this tree / REF. --cpu-prof DIR runs every director under `node --cpu-prof` writing its
-// profile to DIR (the figures then include the profiler's overhead).
+// profile to DIR (the figures then include the profiler's overhead). --args "ARGS" adds director arguments
+// to this tree's 1-worker director, --ab-args "ARGS" to REF's: `--ab HEAD --ab-args "--tx-ring 0"` is an
+// A/B of one option within the committed tree.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -65,6 +67,9 @@ const nft = (ns: string, script: string) => { const f = path.join(tmp, `nft-${ns
 const abAt = process.argv.indexOf("--ab");
 const AB_REF = abAt > 0 ? process.argv[abAt + 1] : "";
 const INGRESS_DROP = process.argv.includes("--ingress-drop");
+/** --args "A B": extra arguments for this tree's 1-worker director; --ab-args: for REF's (e.g. --ab HEAD --ab-args "--tx-ring 0"). */
+const words = (flag: string) => { const i = process.argv.indexOf(flag); return i > 0 ? (process.argv[i + 1] ?? "").split(/\s+/).filter(Boolean) : []; };
+const ARGS_A = words("--args"), ARGS_B = words("--ab-args");
 const profAt = process.argv.indexOf("--cpu-prof");
 const PROF = profAt > 0 ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(process.argv[profAt + 1])] : [];
 
@@ -326,10 +331,10 @@ async function round(udp: string, syn: string, abWvs: string, k: number): Promis
     const tr = tcpreplay(udp, big);
     if (INGRESS_DROP) nft(NS.d, `table netdev wvsingress {\n  chain in { type filter hook ingress device "vd-c" priority 0; policy accept; ip daddr ${VIP} drop; }\n}\n`);
     const refFirst = k % 2 === 1;
-    const ref = async () => { log(`  wvs director of ${AB_REF}: udp...`); return (await withDirector(RULES, () => forwardRun("udp", udp, big), [], abWvs)).result; };
+    const ref = async () => { log(`  wvs director of ${AB_REF}: udp...`); return (await withDirector(RULES, () => forwardRun("udp", udp, big), ARGS_B, abWvs)).result; };
     const refBefore = abWvs && refFirst ? await ref() : undefined;
     log("  wvs director: udp, then syn...");
-    const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }));
+    const w = await withDirector(RULES, async () => ({ udp: await forwardRun("udp", udp, big), syn: await forwardRun("syn", syn, 1) }), ARGS_A);
     const refUdp = abWvs ? refBefore ?? await ref() : undefined;
     const dc = /counters (\{.*?\})/.exec(w.stderr)?.[1];
     log("  wvs director --workers 2: udp...");
@@ -388,9 +393,9 @@ async function main(): Promise<void> {
     const tr = r.tcpreplay;
     lines.push("", `round ${k + 1}:`, "",
       "| measurement | offered (wvs blast --topspeed) | arrived at r1+r2 (r1 / r2) | arrival window | forwarded packets/s | CPU busy in window, all cores | forwarded per busy CPU-second |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      row("wvs director, UDP (4096 flows)", r.wvsUdp), row("wvs director --workers 2, UDP (4096 flows)", r.wvsUdp2w), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
+      row(`wvs director${ARGS_A.length ? ` ${ARGS_A.join(" ")}` : ""}, UDP (4096 flows)`, r.wvsUdp), row("wvs director --workers 2, UDP (4096 flows)", r.wvsUdp2w), row("nftables DNAT, UDP (4096 flows)", r.nftUdp),
       row("wvs director, new TCP conns (SYNs)", r.wvsSyn), row("nftables DNAT, new TCP conns (SYNs)", r.nftSyn),
-      ...(r.refUdp ? [row(`wvs director of ${AB_REF}, UDP (4096 flows)${r.refFirst ? ", ran first" : ""}`, r.refUdp)] : []), "",
+      ...(r.refUdp ? [row(`wvs director of ${AB_REF}${ARGS_B.length ? ` ${ARGS_B.join(" ")}` : ""}, UDP (4096 flows)${r.refFirst ? ", ran first" : ""}`, r.refUdp)] : []), "",
       `sender on vc-d (udp capture, ${MEASURE_S} s): wvs blast ${f(r.blast.pps)} packets/s (${f(r.blast.sent)} sent, EAGAIN ${r.blast.again}, errors ${r.blast.errors}); ` +
         (typeof tr === "string" ? tr : `tcpreplay ${f(tr.pps)} packets/s (${f(tr.sent)} sent in ${tr.seconds} s, failed ${tr.failed})`),
       `director counters: ${JSON.stringify(r.directorCounters)}`, ...r.workerLines.map((l) => `--workers 2: ${l}`));

@@ -10,6 +10,8 @@
 // print the summed `ipvsadm -L -n --stats` table (and the summed and per-worker counters on stderr),
 // SIGINT/SIGTERM stop every worker and print the final table. A worker that dies stops the director
 // (exit 1): its flows would silently move to others.
+// --drop-vip-input is installed at start, follows every change of the VIPs and is removed here
+// (director/vip-input-drop.ts).
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
 import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
@@ -25,6 +27,7 @@ import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { WvsError } from "../director/wvs-error.ts";
 import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
+import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
 
@@ -52,9 +55,13 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
   let failed: (code: number) => void = () => {};
+  const vipDrop = args.flags.has("drop-vip-input") ? new VipInputDrop(o.ifaces) : null;
   let director: PoolDirector;
   try {
     director = await PoolDirector.start({
+      onApplied: vipDrop ? () => {
+        director.target.rules().then((r) => vipDrop.setVips(vipsOf(r))).catch((e) => say(`VIP input drop not updated: ${(e as Error).message}`));
+      } : undefined,
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
       sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
       log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
@@ -70,6 +77,13 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     throw e;
   }
   const { pool, target } = director;
+  try { vipDrop?.setVips(vipsOf(await target.rules())); }
+  catch (e) {
+    process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
+    try { await director.close(); } catch { /* reported by the workers */ }
+    return 1;
+  }
+  if (vipDrop) say(`note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of ${o.ifaces.join(", ")} after the workers' taps (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched)`);
   say(`running on ${o.ifaces.join(", ")} with ${(await target.rules()).services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})${o.stateFile ? `, state ${o.stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${o.metrics}` : ""}`);
 
   let last: WorkerReport[] = [];
@@ -110,10 +124,12 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       if (statsTimer) clearInterval(statsTimer);
       let reports: WorkerReport[] = last;
       try { reports = await director.close(); } catch (e) { say(`stopping: ${(e as Error).message}`); }
+      const dropErr = vipDrop?.remove();
+      if (dropErr) say(`VIP input drop not removed: ${dropErr}`);
       if (reports.length) {
         const sum = sumReports(reports);
         process.stdout.write(table(sum));
-        say(`stopped (${sig}); counters ${JSON.stringify(sum.counters)}`);
+        say(`stopped (${sig}); counters ${JSON.stringify(sum.counters)}${vipDrop ? `; vip-input drops ${vipDrop.dropped()}` : ""}`);
         for (const l of workerLines(reports)) say(l);
       } else say(`stopped (${sig})`);
       resolve(code);

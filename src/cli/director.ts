@@ -1,9 +1,12 @@
 // `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
-// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]`: the live
+// [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]
+// [--tx-ring SLOTS] [--qdisc-bypass] [--drop-vip-input]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
 // worker thread instead (director-workers.ts, with the same state file, control socket and metrics).
-// The director answers ARP/ND for its VIPs
-// unless --no-vip-arp (director/vip-neigh.ts). The configuration comes from the --state file when it
+// The director answers ARP/ND for its VIPs unless --no-vip-arp (director/vip-neigh.ts). Frames go out
+// with sendmmsg, or through a TPACKET transmit ring of --tx-ring slots per interface (0 = sendmmsg,
+// the default); --qdisc-bypass sets PACKET_QDISC_BYPASS; --drop-vip-input drops VIP packets at the
+// interfaces' ingress after the tap (director/vip-input-drop.ts). The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
 // Start-up checks are printed as warnings on stderr; SIGUSR1 (or --stats-every) prints the
@@ -29,6 +32,7 @@ import { formatSummary } from "../director/reload.ts";
 import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 import { directorWorkersCommand } from "./director-workers.ts";
+import { VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 
 const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
 
@@ -39,7 +43,7 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp", "qdisc-bypass", "drop-vip-input"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", "tx-ring", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   const stateFile = args.values.get("state");
@@ -55,16 +59,20 @@ export async function directorCommand(argv: string[]): Promise<number> {
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
   if (workers > 1) {
+    if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
+      throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({
       args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, readRules,
     });
   }
 
   const vipNeigh = !args.flags.has("no-vip-arp");
+  const txRing = intOption(args, "tx-ring", 0, 65536);
+  const packetSocket = { ...(txRing !== undefined ? { txRing } : {}), ...(args.flags.has("qdisc-bypass") ? { qdiscBypass: true } : {}) };
   let director: Director;
   try {
     director = await Director.start({
-      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh,
+      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh, packetSocket, vipInputDrop: args.flags.has("drop-vip-input"),
       socket: socketPath(args.values.get("socket"), process.env), metrics,
       onLog: (line) => process.stderr.write(line), log: say,
       beforeOpen: async (effective) => {
@@ -81,13 +89,14 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const pump = director.pump!;
   say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})${stateFile ? `, state ${stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${metrics}` : ""}`);
 
+  if (pump.vipDrop) say(`note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of ${ifaces.join(", ")} after the director's tap, so this namespace's kernel no longer runs IP input on them (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched)`);
   // a running director applies sysctl changes immediately: the file is watched, and SIGHUP re-reads it
   const sysctlFile = args.values.get("sysctl-file");
   const sysctlAssigns = args.multi.get("sysctl") ?? [];
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
   const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
-  const counters = () => `${JSON.stringify(pump.counters)}; vip-neigh ${JSON.stringify(pump.neigh.counters)}`;
+  const counters = () => `${JSON.stringify(pump.counters)}; vip-neigh ${JSON.stringify(pump.neigh.counters)}${pump.vipDrop ? `; vip-input drops ${pump.vipDrop.dropped()}` : ""}`;
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
     const onUsr1 = () => { process.stdout.write(table()); say(`counters ${counters()}`); };

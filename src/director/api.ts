@@ -21,6 +21,8 @@ import { DefenseTimer } from "../defense/index.ts";
 import type { MemorySource } from "../defense/avail.ts";
 import { AfPacketError } from "../io/afpacket.ts";
 import { Director as PacketPump } from "./director.ts";
+import type { AfPacketSocketOptions } from "../native/addon.ts";
+import { VipInputDropError } from "./vip-input-drop.ts";
 import { LiveTarget } from "./live-target.ts";
 import type { ControlServer } from "./control-server.ts";
 import { controlRun, type ControlRun } from "./control-run.ts";
@@ -48,6 +50,10 @@ export interface DirectorStartOptions {
   memory?: MemorySource;
   /** Answer ARP/ND for the VIPs and announce them (default true; vip-neigh.ts). */
   vipNeigh?: boolean;
+  /** Drop VIP packets at the interfaces' netdev ingress after the tap (nftables; vip-input-drop.ts; default false). */
+  vipInputDrop?: boolean;
+  /** AF_PACKET options for every interface (e.g. { txRing: 0 } for sendmmsg, { qdiscBypass: true }). */
+  packetSocket?: AfPacketSocketOptions;
   /** Runs with the effective configuration before the interfaces are opened (start-up checks). */
   beforeOpen?: (rules: RuleSet) => Promise<void> | void;
   /** The wvsadm runner behind the socket (default control-run.ts). */
@@ -95,13 +101,13 @@ export class Director {
     const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
     await o.beforeOpen?.(rules);
     const ifaces = o.ifaces ?? [];
-    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh }) : null;
+    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh, vipInputDrop: o.vipInputDrop, socket: o.packetSocket && (() => ({ ...o.packetSocket })) }) : null;
     const target = new LiveTarget({ engine, rules, estimator, defense, sysctls, store, name: "running director", onApplied: () => pump?.refreshDests() });
     const d = new Director(engine, target, sysctls, estimator, defense, pump, drain);
     try {
       if (pump) {
         try { pump.open(); } catch (e) { if (e instanceof AfPacketError) throw new WvsError("EIFACE", e.message); throw e; }
-        pump.start();
+        try { pump.start(); } catch (e) { if (e instanceof VipInputDropError) throw new WvsError("EVIPDROP", `cannot drop VIP input: ${e.message}`); throw e; }
       }
       if (o.socket) d.control = await openControl(o.socket, target, o.run ?? controlRun, log);
       if (o.metrics) d.metrics = await openMetrics(o.metrics, target);

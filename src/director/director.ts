@@ -6,7 +6,8 @@
 // comes back; `vipNeigh: false` turns both off). Frames whose next hop is not known yet wait in a
 // small queue per address and go out when it resolves; beyond the queue, or when resolution fails,
 // they are dropped and counted. Timers: engine clock every second (idle expiry), the defense timer
-// every second, the estimator every 2 s. Node-only.
+// every second, the estimator every 2 s. Frames go out with sendmmsg, or through a TPACKET transmit
+// ring when the `socket` options set txRing (one copy, one send() per batch). Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
@@ -18,6 +19,7 @@ import { AddrTable } from "./addr-table.ts";
 import { formatIp } from "../wire/addr.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
 import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
+import { VipInputDrop } from "./vip-input-drop.ts";
 
 export interface DirectorCounters {
   batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
@@ -38,6 +40,8 @@ export interface DirectorOptions {
   log?: (line: string) => void;
   /** Extra socket options per interface (a worker's fanout group, workers/worker.ts). */
   socket?: (ifname: string) => AfPacketOptions;
+  /** Drop VIP packets at the interfaces' netdev ingress, after the tap (vip-input-drop.ts; default false). */
+  vipInputDrop?: boolean;
 }
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
@@ -78,6 +82,9 @@ export class Director {
     };
   }
 
+  /** The VIP input drop, when enabled (installed by start(), removed by stop()). */
+  readonly vipDrop: VipInputDrop | null = null;
+
   /** Opens every interface (throws AfPacketError on the first that cannot be opened). */
   open(): void {
     for (const name of this.o.ifaces) {
@@ -98,7 +105,13 @@ export class Director {
     }
   }
 
+  /** Starts receiving; with vipInputDrop installs its table first (throws VipInputDropError). */
   start(): void {
+    if (this.o.vipInputDrop) {
+      const d = new VipInputDrop(this.o.ifaces);
+      d.setVips(this.vips());
+      (this as { vipDrop: VipInputDrop | null }).vipDrop = d;
+    }
     for (const p of this.ports.values()) p.dev.start();
     this.timers.push(setInterval(() => this.tick(), 1000));
     this.timers.push(setInterval(() => { this.o.estimator?.sample(this.engine); }, 2000));
@@ -113,8 +126,11 @@ export class Director {
    */
   refreshDests(): void {
     if (this.neighOn) {
-      this.neigh.setVips(this.engine.applied.filter((s) => !s.rule.fwmark).map((s) => ({ af: s.rule.af, addr: s.rule.addr })));
+      this.neigh.setVips(this.vips());
       this.announceVips();
+    }
+    if (this.vipDrop) {
+      try { this.vipDrop.setVips(this.vips()); } catch (e) { this.log(`VIP input drop not updated: ${(e as Error).message}`); }
     }
     const known = new Set(this.destEntry.flatMap((e) => (e ? [e.addr] : [])));
     this.destEntry = [];
@@ -259,10 +275,17 @@ export class Director {
     return Object.fromEntries([...this.ports].map(([n, p]) => [n, p.dev.stats()]));
   }
 
-  /** Stops the timers and closes every socket (idempotent). */
+  /** The configured VIPs (fwmark services have none). */
+  private vips(): { af: 4 | 6; addr: string }[] {
+    return this.engine.applied.filter((s) => !s.rule.fwmark).map((s) => ({ af: s.rule.af, addr: s.rule.addr }));
+  }
+
+  /** Stops the timers, removes the VIP input drop and closes every socket (idempotent). */
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    const err = this.vipDrop?.remove();
+    if (err) this.log(`VIP input drop not removed: ${err}`);
     for (const p of this.ports.values()) p.dev.close();
     this.resolver.close();
   }

@@ -12,13 +12,14 @@
 //   ESOCKET           the control socket cannot be created (e.g. another director holds it)
 //   EMETRICS          the metrics endpoint cannot be served (bad ADDR:PORT, address in use)
 //   EIFACE            an interface cannot be opened for AF_PACKET
+//   EVIPDROP          vipInputDrop: the nftables table cannot be installed (no nft, no netdev ingress support)
 //   ECLOSED           the director was closed
 // Browser-safe.
 import { LineError } from "../control/errors.ts";
 
 export type WvsErrorCode =
   | "EEXIST" | "ESRCH_SERVICE" | "ENOENT_DEST" | "ENOENT_SCHEDULER" | "ERANGE" | "EINVAL"
-  | "EENGINE" | "EIO" | "ESTATE" | "ESOCKET" | "EMETRICS" | "EIFACE" | "ECLOSED";
+  | "EENGINE" | "EIO" | "ESTATE" | "ESOCKET" | "EMETRICS" | "EIFACE" | "EVIPDROP" | "ECLOSED";
 
 export class WvsError extends Error {
   constructor(readonly code: WvsErrorCode, message: string) { super(message); this.name = "WvsError"; }

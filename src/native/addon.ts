@@ -16,6 +16,8 @@ export interface AfPacketSocketOptions {
   /** With fanoutMode "cbpf": the group's classic BPF program (struct sock_filter records, host order). */
   fanoutProgram?: Uint8Array;
   blockSize?: number; blockCount?: number; frameSize?: number; retireMs?: number;
+  /** Transmit through a TPACKET_V2 ring of this many slots (one copy, one send() per batch); 0 or absent: sendmmsg. */
+  txRing?: number;
 }
 
 /** Where rxInto writes: frame k at base + cursor_k + headroom, cursor_{k+1} = (cursor_k + headroom + len_k + 7) & ~7. */
@@ -36,7 +38,7 @@ export interface Addon {
   openSocket(ifname: string, opts?: AfPacketSocketOptions): AfPacketHandle;
   /** Copies ready frames from the ring into u8; desc gets [offset, length, flags] per frame; returns the count. */
   rxInto(h: AfPacketHandle, u8: Uint8Array, layout: RxLayout, desc: Uint32Array): number;
-  /** sendmmsg, non-blocking: returns how many of the first `count` frames were sent (fewer when the queue is full). */
+  /** sendmmsg or the TX ring, non-blocking: returns how many of the first `count` frames were sent (fewer when the queue/ring is full). */
   sendBatch(h: AfPacketHandle, u8: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count: number): number;
   /** uv_poll: cb("readable") when a ring block is ready, cb("error", errnoName) once on POLLERR (polling then stops). */
   poll(h: AfPacketHandle, cb: (event: "readable" | "error", code?: string) => void): void;

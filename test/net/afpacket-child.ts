@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     case "raw-send": {
       // sendFrames `count` frames of EtherType 0x88b5 on `iface`; see which of our own sockets saw them.
       const engine = await loadEngine({ conns: 4096, hugePages: false });
-      const tx = AfPacketDevice.open(args.iface);                              // ignoreOutgoing (default)
+      const tx = AfPacketDevice.open(args.iface, { txRing: args.txRing });     // ignoreOutgoing (default)
       const all = AfPacketDevice.open(args.iface, { ignoreOutgoing: false });
       const buf = new Uint8Array(args.count * 128), off = new Uint32Array(args.count), len = new Uint32Array(args.count);
       for (let i = 0; i < args.count; i++) {
@@ -129,14 +129,23 @@ async function main(): Promise<void> {
         f.set(payload(i, 46), 14);
         buf.set(f, i * 128); off[i] = i * 128; len[i] = 60;
       }
-      const sent = tx.sendFrames(buf, off, len, args.count);
+      let sent = 0;
+      for (let i = 0; i < args.count; i += args.chunk ?? args.count)    // several calls: the ring's slots are reused
+        sent += tx.sendFrames(buf, off.subarray(i), len.subarray(i), Math.min(args.chunk ?? args.count, args.count - i));
       await sleep(100);
       let seenSelf = 0, seenOutgoing = 0;
       drain(tx, engine, (_i, f) => { if ((f[12] << 8 | f[13]) === 0x88b5) seenSelf++; });
       drain(all, engine, (i, f) => { if ((f[12] << 8 | f[13]) === 0x88b5 && i.pktType === 4) seenOutgoing++; });
+      // an untagged frame one byte above what the kernel lets through (MTU 1500 + Ethernet header):
+      // EMSGSIZE, from sendmmsg and from the ring's own check alike
+      let bigCode = "";
+      const big = new Uint8Array(1500 + 14 + 1);
+      big.set(buf.subarray(0, 14));
+      try { tx.sendFrames(big, new Uint32Array([0]), new Uint32Array([big.length]), 1); }
+      catch (e) { bigCode = (e as { code?: string }).code ?? String(e); }
       const st = tx.stats();
       tx.close(); all.close();
-      done({ sent, seenSelf, seenOutgoing, txSent: st.txSent, txDropped: st.txDropped });
+      done({ sent, seenSelf, seenOutgoing, txSent: st.txSent, txDropped: st.txDropped, bigCode });
       return;
     }
     case "raw-udp": {

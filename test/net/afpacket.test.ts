@@ -184,6 +184,22 @@ live("sendFrames (sendmmsg) frames arrive on the peer; ignoreOutgoing hides them
   assert.is(c.distinct, 100);
 });
 
+live("sendFrames through a TX ring (txRing): 3000 frames in calls of 500 reuse its 512 slots and all arrive intact; EMSGSIZE either way", async () => {
+  const cap = new Child(NSB, "capture", { iface: "vb", expect: 3000 });
+  await cap.line(/^READY$/);
+  const s = await run(NSA, "raw-send", { iface: "va", count: 3000, chunk: 500, txRing: 512 });
+  const c = await cap.result();
+  assert.is(s.txSent + s.txDropped, 3000);
+  assert.is(s.seenSelf, 0);
+  assert.is(c.count, s.txSent, "every frame placed in the ring arrived");
+  assert.is(c.ok, c.count, "payloads intact");
+  assert.is(c.distinct, c.count, "no slot sent twice");
+  assert.ok(s.txSent >= 2500, `most frames went out (${s.txSent}; the rest met a full ring, counted)`);
+  assert.is(s.bigCode, "EMSGSIZE");
+  const plain = await run(NSA, "raw-send", { iface: "va", count: 1 });
+  assert.is(plain.bigCode, "EMSGSIZE", "the same frame through sendmmsg");
+});
+
 live("link down then up: a 'down' event with ENETDOWN, the socket is reopened, traffic flows again", async () => {
   const fl = new Child(NSA, "flap", { iface: "va", port: 9995, expect: 10 });
   await fl.line(/^READY$/);

@@ -133,14 +133,15 @@ live("link flap: the client side's fanout group is re-joined in worker order, so
   } finally { d.kill("SIGKILL"); }
 });
 
-live("DR with --workers 2: the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
+live("DR with --workers 2 (and --drop-vip-input): the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
   assert.ok(isReady());
   lab.directReturn(true);
   const rules = path.join(tmp, "dr.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -g\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -g\n`);
-  const d = startDirector(rules);
+  const d = startDirector(rules, ["--drop-vip-input"]);
   try {
     await d.waitFor(/and 2 workers/, "err");
+    assert.match(d.err, /note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress/);
     const r = await lab.requests(8);
     assert.equal(r.errors, [], d.err);
     assert.is(count(r.bodies, "rs1"), 4);
@@ -149,6 +150,8 @@ live("DR with --workers 2: the client's requests reach one worker, spread rr, an
     assert.is(await d.exit(), 0, d.err);
     const w = workerLines(d.err, /stopped \(SIGINT\)/);
     assert.equal(w.map((x) => x.totals.conns).sort(), [0, 8]);
+    assert.ok(Number(/vip-input drops (\d+)/.exec(d.err)?.[1]) >= 8 * 3, "the client's packets to the VIP were dropped after the taps");
+    assert.is.not(spawnSync("ip", ["netns", "exec", lab.director, "nft", "list", "table", "netdev", "wvs_vip_input"], { timeout: 10000 }).status, 0, "table removed on exit");
     const line = d.out.split("\n").find((l) => l.startsWith(`TCP  ${VIP}:8080`)) ?? "";
     const cols = line.trim().split(/\s+/);
     assert.is(cols[2], "8", line);

@@ -154,6 +154,53 @@ live("ARP: a gratuitous ARP at start (and when a link comes back) updates the cl
   } finally { d.kill("SIGKILL"); lab.vipRoute("via"); }
 });
 
+/** VIP packets that reached the IP input of the director's kernel: a counter in an inet prerouting chain
+ * of the test's own (table wvs_test_pre, removed by the caller), read with nft. */
+function vipPrerouting(op: "add" | "read" | "delete"): number {
+  const nft = (args: string[], input?: string) => spawnSync("ip", ["netns", "exec", NS.d, "nft", ...args], { input, encoding: "utf8", timeout: 10000 });
+  if (op === "add") nft(["-f", "-"], `table inet wvs_test_pre {\n chain pre { type filter hook prerouting priority -300; policy accept; ip daddr ${VIP} counter; }\n}\n`);
+  if (op === "delete") nft(["delete", "table", "inet", "wvs_test_pre"]);
+  if (op !== "read") return 0;
+  return Number(/counter packets (\d+)/.exec(nft(["list", "table", "inet", "wvs_test_pre"]).stdout)?.[1] ?? NaN);
+}
+
+live("--drop-vip-input: traffic still flows (the tap runs before the ingress drop), the director's kernel gets no VIP packet, the table goes on exit", async () => {
+  assert.ok(isReady());
+  directReturn(false);
+  const rules = path.join(tmp, "drop.rules");
+  fs.writeFileSync(rules, `-A -u ${VIP}:9053 -s rr\n-a -u ${VIP}:9053 -r 198.18.1.2:9053 -m\n-a -u ${VIP}:9053 -r 198.18.2.2:9053 -m\n` +
+    `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`);
+  const table = () => spawnSync("ip", ["netns", "exec", NS.d, "nft", "list", "table", "netdev", "wvs_vip_input"], { encoding: "utf8", timeout: 10000 });
+  // control: without the option every VIP datagram reaches the kernel's IP input
+  let d = startDirector(rules);
+  try {
+    await d.waitFor(/running on/, "err");
+    vipPrerouting("add");
+    const r0 = await requests(6, true);
+    assert.is(r0.bodies.length, 6, d.err);
+    assert.ok(vipPrerouting("read") >= 6, "without --drop-vip-input the kernel's IP input sees the VIP datagrams");
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    d = startDirector(rules, ["--drop-vip-input", "--tx-ring", "256"]);   // and the transmit ring on real traffic
+    await d.waitFor(/running on/, "err");
+    assert.match(d.err, /note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of vd-c, vd-r1, vd-r2/);
+    assert.match(table().stdout, /ip daddr @vip4 counter packets 0/);
+    const e1 = vipPrerouting("read");
+    const r = await requests(6, true);
+    assert.equal(r.errors, [], d.err);
+    assert.equal([count(r.bodies, "rs1"), count(r.bodies, "rs2")], [3, 3]);
+    const t = await requests(4);
+    assert.equal(t.errors, [], d.err);
+    assert.is(t.bodies.length, 4);
+    assert.is(vipPrerouting("read") - e1, 0, "no VIP packet reached the director's IP input");
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    const drops = Number(/vip-input drops (\d+)/.exec(d.err)?.[1]);
+    assert.ok(drops >= 6 + 4 * 3, `the rules counted the client's packets (${drops})`);
+    assert.is.not(table().status, 0, "table removed on exit");
+  } finally { d.kill("SIGKILL"); vipPrerouting("delete"); }
+});
+
 live("no such interface / no addon: says so and exits 1", () => {
   const r = spawnSync("ip", ["netns", "exec", NS.d, process.execPath, WVS, "director", "--rules", path.join(tmp, "dr.rules"), "--iface", "nosuch0"], { cwd: root, encoding: "utf8", timeout: 15000 });
   assert.is(r.status, 1);

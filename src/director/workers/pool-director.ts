@@ -26,6 +26,8 @@ export interface PoolDirectorOptions extends Omit<PoolOptions, "rules"> {
   estimator?: RateEstimator | null;
   /** Runs with the effective configuration before the workers start (start-up checks). */
   beforeOpen?: (rules: RuleSet) => Promise<void> | void;
+  /** Called after every change that took effect in all workers (wvsadm, reload). */
+  onApplied?: () => void;
   run?: ControlRun;
 }
 
@@ -42,7 +44,7 @@ export class PoolDirector {
     const start = startingConfig(o.state, o.rules);
     await o.beforeOpen?.(start.rules);
     const pool = await WorkerPool.start({ ...o, rules: start.rules });
-    const target = new PoolTarget({ pool, rules: start.rules, store: start.store, estimator: o.estimator, name: "running director" });
+    const target = new PoolTarget({ pool, rules: start.rules, store: start.store, estimator: o.estimator, name: "running director", onApplied: o.onApplied });
     const d = new PoolDirector(pool, target);
     try {
       await seedState(start);
