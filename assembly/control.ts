@@ -17,7 +17,7 @@ import {
 } from "./svc/service";
 import {
   destPtr, destConnFlags, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT,
-  D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC,
+  D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC, D_MTU,
   D_HAS_MAC, D_IDLE_START,
 } from "./svc/dest";
 import { schedKnown, schedInit, schedUpdate, schedDelDest, schedMaxDests } from "./sched/index";
@@ -175,5 +175,13 @@ export function destSetMac(di: u32): i32 {
   const d = destPtr(di);
   memory.copy(d + D_MAC, scratchBase, 6);
   store<u8>(d, 1, D_HAS_MAC);
+  return OK;
+}
+
+/** Sets the route MTU toward a dest (the tunnel MTU check, xmit/tunnel-mtu.ts); 0 = unknown, no check. */
+export function destSetMtu(di: u32, mtu: u32): i32 {
+  if (di == 0 || di > destCap) return ERR_NO_DEST;
+  if (mtu > 0xFFFF) return ERR_INVALID;
+  store<u32>(destPtr(di), mtu, D_MTU);
   return OK;
 }
