@@ -14,7 +14,7 @@ export const DESC_VERDICT: u32 = 16;   // VERDICT_* | reason << 8
 export const DESC_OUT_OFF: u32 = 20;   // start of the frame to transmit (may be before DESC_OFF: tunnel headers)
 export const DESC_OUT_LEN: u32 = 24;   // its length
 export const DESC_HINT: u32 = 28;      // egress hint: dest index for packets to a real server, 0 toward a client
-export const HEADROOM: u32 = 64;       // bytes the host leaves free before every frame (>= 48: IPv6 outer header, ICMPv6 reply)
+export const HEADROOM: u32 = 64;       // bytes the host leaves free before every frame (>= 52: IPv6 + UDP + GUE outer headers; ICMPv6 reply 48)
 export const BATCH_MAX: u32 = 1024;    // descriptors per batch
 export const BATCH_BYTES: u32 = 4194304; // batch frame area size
 export const HZ: u32 = 250;            // engine clock: jiffies of 4 ms

@@ -18,6 +18,11 @@ import { connCaddr, connVaddr, connAf, C_CPORT, C_VPORT, C_PROTO } from "../conn
 const PORT_MIN: u32 = 32768;      // default net.ipv4.ip_local_port_range
 const PORT_MAX: u32 = 60999;
 
+/** A dest's tunnel options are usable: a known type, and GUE with a port (EINVAL in the kernel otherwise). */
+export function tunValid(type: u32, port: u32): bool {
+  return type <= TUN_TYPE_GRE && (type != TUN_TYPE_GUE || port != 0);
+}
+
 /** Bytes of the sub-type header for a dest's tun_type / tun_flags (0 for IPIP). */
 export function tunHdrLen(type: u32, flags: u32): u32 {
   if (type == TUN_TYPE_GUE) return 8 + 4;
