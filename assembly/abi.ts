@@ -64,7 +64,7 @@ export const DROP_BAD_SCTP_HEADER: u32 = 17;
 export const DROP_NOT_SCHEDULED: u32 = 18;
 export const DROP_DROP_PACKET: u32 = 19;       // the drop_packet defense (ip_vs_todrop)
 export const DROP_NAT_ICMP_SEND: u32 = 20;     // a reply from a NAT real server with no conn (nat_icmp_send)
-export const DROP_FRAG_NEEDED: u32 = 21;       // longer than the dest's tunnel MTU with DF (IPv6: always): ICMP frag-needed / packet too big sent
+export const DROP_FRAG_NEEDED: u32 = 21;       // longer than the dest's tunnel MTU with DF (IPv6: always): ICMP frag-needed / packet too big sent (IPv6: not for relayed ICMP or non-first fragments)
 export const DROP_TUNNEL_MTU: u32 = 22;        // tunnel MTU below 68 / 1280, or an oversize packet the kernel would fragment (the engine does not)
 export const DROP_REASONS: u32 = 23;   // count of reasons above
 
