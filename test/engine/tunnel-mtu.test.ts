@@ -72,6 +72,16 @@ test("no DF, pmtu_disc 0, relayed: too big is dropped tunnel-mtu without a reply
   assert.equal([s[0].reason, s[0].out.length], ["tunnel-mtu", 0]);
 });
 
+test("a relayed ICMP error (§7.2) gets no frag-needed: too big -> tunnel-mtu without a reply, fitting -> tunnelled", async () => {
+  const syn = pkt(4, 81, 60);
+  const err = (quoteLen: number) => frame({ ip: { v: 4, src: "198.51.100.7", dst: "10.0.0.100", ttl: 64, df: true },
+    l4: { icmp: { type: 3, code: 3, quote: buildIp({ ip: { v: 4, src: "10.0.0.100", dst: "198.51.100.7", df: true },
+      l4: { tcp: { sport: 81, dport: 40081, flags: "PA", payload: new Uint8Array(quoteLen - 40) } } }) } } });
+  const r = await runTunnel(RULES, [frame(syn), err(1468 - 28 + 1), err(1468 - 28)], { mtu: MTU });
+  assert.equal(r.map((x) => [x.kind, x.reason]), [[A.VERDICT_TX, ""], [A.VERDICT_DROP, "tunnel-mtu"], [A.VERDICT_TX, ""]]);
+  assert.is(r[1].out.length, 0, "no ICMP about an ICMP error");
+});
+
 test("tunnel MTU below 68 (IPv4 outer) or 1280 (IPv6 outer): every packet dropped tunnel-mtu", async () => {
   const r = await runTunnel(RULES, [frame(pkt(4, 81, 60))], { mtu: { "192.168.2.31": 99 } });
   assert.equal([r[0].reason, r[0].out.length], ["tunnel-mtu", 0]);        // 99 - 32 = 67
