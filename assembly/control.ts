@@ -17,9 +17,10 @@ import {
 } from "./svc/service";
 import {
   destPtr, destConnFlags, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT,
-  D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC,
+  D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_SVC, D_NEXT, D_MAC, D_MTU,
   D_HAS_MAC, D_IDLE_START,
 } from "./svc/dest";
+import { tunValid } from "./xmit/tunnel-hdr";
 import { schedKnown, schedInit, schedUpdate, schedDelDest, schedMaxDests } from "./sched/index";
 import { SD_TABLE } from "./sched/arena";
 import { svcStats, destStats, statsZero } from "./stats";
@@ -96,6 +97,7 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
   const s = svcPtr(si);
   if (si == 0 || load<u8>(s, S_USED) == 0) return ERR_NO_SERVICE;
   if (weight < 0 || (fwd != FWD_MASQ && fwd != FWD_DROUTE && fwd != FWD_TUNNEL)) return ERR_INVALID;
+  if (!tunValid(tunType, tunPort)) return ERR_INVALID;
   if (destLookup(si, af, port, true) != 0) return ERR_EXISTS;
   if (load<u32>(s, S_NUM_DESTS) >= schedMaxDests(<u32>load<u8>(s, S_SCHED))) return ERR_FULL;   // mh: one per slot at most
   let di = destLookup(si, af, port, false);          // revive from the trash, counters kept
@@ -142,7 +144,7 @@ export function destEdit(di: u32, fwd: u32, weight: i32, uth: u32, lth: u32, tun
   if (di == 0 || di > destCap) return ERR_NO_DEST;
   const d = destPtr(di);
   if ((load<u32>(d, D_FLAGS) & DEST_F_AVAILABLE) == 0) return ERR_NO_DEST;
-  if (weight < 0) return ERR_INVALID;
+  if (weight < 0 || !tunValid(tunType, tunPort)) return ERR_INVALID;
   return destSet(di, fwd, weight, uth, lth, tunType, tunPort, tunFlags) > 0 ? OK : ERR_INVALID;
 }
 
@@ -175,5 +177,13 @@ export function destSetMac(di: u32): i32 {
   const d = destPtr(di);
   memory.copy(d + D_MAC, scratchBase, 6);
   store<u8>(d, 1, D_HAS_MAC);
+  return OK;
+}
+
+/** Sets the route MTU toward a dest (the tunnel MTU check, xmit/tunnel-mtu.ts); 0 = unknown, no check. */
+export function destSetMtu(di: u32, mtu: u32): i32 {
+  if (di == 0 || di > destCap) return ERR_NO_DEST;
+  if (mtu > 0xFFFF) return ERR_INVALID;
+  store<u32>(destPtr(di), mtu, D_MTU);
   return OK;
 }

@@ -28,7 +28,7 @@ import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
 import { periodicRun } from "./periodic";
 import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
-export { svcFind, destFind, destSetMac } from "./control";
+export { svcFind, destFind, destSetMac, destSetMtu } from "./control";
 export { svcAdd, svcEdit, svcDel, destAdd, destEdit, destDel } from "./control-log";
 export { schedCacheEntries, schedCachePoolSize, schedCachePoolUsed } from "./sched/lbcache";
 

@@ -21,8 +21,11 @@ export const ICMPV6_DEST_UNREACH: u32 = 1;
 export const ICMPV6_PORT_UNREACH: u32 = 4;
 export const ICMPV6_TIME_EXCEED: u32 = 3;
 
-/** Builds the error reply for the current packet; the original frame is overwritten only before pL3. */
-export function icmpReply(type: u32, code: u32, from: usize = 0): void {
+/**
+ * Builds the error reply for the current packet; the original frame is overwritten only before pL3.
+ * info is the 32-bit word after the checksum (the MTU of frag-needed / packet too big).
+ */
+export function icmpReply(type: u32, code: u32, from: usize = 0, info: u32 = 0): void {
   const srcAddr = from != 0 ? from : pDaddr;
   const l2 = <u32>(pL3 - pFrame);
   const hdr: u32 = pAf == 4 ? 28 : 48;
@@ -47,7 +50,7 @@ export function icmpReply(type: u32, code: u32, from: usize = 0): void {
     store<u32>(ip, src, 12); store<u32>(ip, dst, 16);
     ipv4SetChecksum(ip, 20);
     store<u8>(icmp, <u8>type); store<u8>(icmp, <u8>code, 1);
-    st16(icmp + 2, 0); st32(icmp + 4, 0);
+    st16(icmp + 2, 0); st32(icmp + 4, info);
     st16(icmp + 2, csumFinish(csumPartial(icmp, 8 + quote, 0)));
   } else {
     const s0 = load<u64>(srcAddr), s1 = load<u64>(srcAddr, 8);
@@ -58,7 +61,7 @@ export function icmpReply(type: u32, code: u32, from: usize = 0): void {
     store<u64>(ip, s0, 8); store<u64>(ip, s1, 16);
     store<u64>(ip, d0, 24); store<u64>(ip, d1, 32);
     store<u8>(icmp, <u8>type); store<u8>(icmp, <u8>code, 1);
-    st16(icmp + 2, 0); st32(icmp + 4, 0);
+    st16(icmp + 2, 0); st32(icmp + 4, info);
     const len = 8 + quote;
     let s = csumPartial(icmp, len, 0);
     s = csumPartial(ip + 8, 32, s);

@@ -12,7 +12,8 @@ import { logConn } from "../log";
 import { LOG_EV_XMIT, LOG_D } from "../abi";
 import { natRewrite } from "./nat";
 import { drRewriteL2 } from "./dr";
-import { tunnelEncap } from "./tunnel";
+import { tunnelEncap, tunnelOverhead } from "./tunnel";
+import { tunnelMtuCheck, mtuReplyFrame, mtuReplyLen } from "./tunnel-mtu";
 
 export let outFrame: usize = 0;
 export let outLen: u32 = 0;
@@ -22,7 +23,7 @@ export let outHint: u32 = 0;
 
 @inline function frameEnd(): u32 { return <u32>(pL3 - pFrame) + pIpLen; }
 
-/** Client -> real server, for conn i. */
+/** Client -> real server, for conn i; natPorts is false for an ICMP error relayed through the conn. */
 export function xmitIn(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   const fwd = connFlags(c) & CF_FWD_MASK;
@@ -36,9 +37,12 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
   }
   if (fwd == FWD_DROUTE) { if (outHint != 0) drRewriteL2(outHint); return VERDICT_TX; }
   if (fwd == FWD_TUNNEL) {
-    const daf = <u32>load<u8>(destPtr(outHint), D_AF);
-    outFrame = tunnelEncap(daf, connDaddr(c), vaddrSlot(c));
-    outLen = frameEnd() + (daf == 4 ? 20 : 40);
+    const d = destPtr(outHint);
+    const daf = <u32>load<u8>(d, D_AF);
+    const v = tunnelMtuCheck(d, daf, !natPorts);
+    if (v != 0) { outFrame = mtuReplyFrame; outLen = mtuReplyLen; outHint = 0; return v; }
+    outLen = frameEnd() + tunnelOverhead(d, daf);
+    outFrame = tunnelEncap(d, c, daf, connDaddr(c), vaddrSlot(c));
     return VERDICT_TX;
   }
   if (fwd == FWD_BYPASS) return VERDICT_TX;        // ip_vs_bypass_xmit: to its own destination, hint 0

@@ -61,7 +61,7 @@ export const SYSCTLS: readonly SysctlDef[] = [
   { name: "sync_refresh_period", kind: "jiffies", def: 0, rule: "|seconds| ≤ INT_MAX/HZ (8589934)", use: "none", doc: noSync },
   { name: "sync_retries", kind: "int", def: 0, check: range(0, 3), rule: "0..3", use: "none", doc: noSync },
   { name: "nat_icmp_send", kind: "int", def: 0, rule: "any int", use: "engine", engineId: A.SET_NAT_ICMP_SEND, doc: "packets from NAT dests with no conn get an ICMP port unreachable and are dropped" },
-  { name: "pmtu_disc", kind: "int", def: 1, rule: "any int", use: "engine", engineId: A.SET_PMTU_DISC, doc: "0: oversize DF packets to tunnel dests are fragmented instead of refused" },
+  { name: "pmtu_disc", kind: "int", def: 1, rule: "any int", use: "engine", engineId: A.SET_PMTU_DISC, doc: "0: outer DF cleared, no frag-needed for tunnel dests (the kernel fragments; the engine drops tunnel-mtu)" },
   { name: "backup_only", kind: "int", def: 0, rule: "any int", use: "engine", engineId: A.SET_BACKUP_ONLY, doc: "passed to the engine; no effect until a backup sync daemon exists" },
   { name: "conn_reuse_mode", kind: "int", def: 1, rule: "any int", use: "engine", engineId: A.SET_CONN_REUSE_MODE, doc: "bitmask: when a SYN/INIT hitting an old conn is rescheduled" },
   { name: "schedule_icmp", kind: "int", def: 0, rule: "any int", use: "engine", engineId: A.SET_SCHEDULE_ICMP, doc: "schedule a conn from an ICMP error about an untracked flow" },

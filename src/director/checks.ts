@@ -74,20 +74,12 @@ export async function checkVipRoutes6(rules: RuleSet, out: CheckResult): Promise
   }
 }
 
-/** Tunnel dests of a type the engine does not encapsulate yet (it sends them as IP-in-IP). */
-export function checkTunnels(rules: RuleSet, out: CheckResult): void {
-  for (const s of rules.services) for (const d of s.dests) {
-    if (d.fwd === "tunnel" && d.tunType !== "ipip") out.warnings.push(`real server ${d.addr}: --tun-type ${d.tunType} is not encapsulated by the engine yet; its frames go out as IP-in-IP`);
-  }
-}
-
 export async function startupChecks(rules: RuleSet, ifaces: string[], takeForwarding: boolean, vipArp = true): Promise<CheckResult> {
   const out: CheckResult = { warnings: [], notes: [] };
   checkForwarding(takeForwarding, out);
   await checkOffloads(ifaces, out);
   await checkVips(rules, out);
   await checkVipRoutes6(rules, out);
-  checkTunnels(rules, out);
   if (!vipArp) out.notes.push("--no-vip-arp: the director does not answer ARP/ND for VIPs: route each VIP via a director address, or add a static neighbour entry VIP -> director MAC on the clients' side");
   return out;
 }

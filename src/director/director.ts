@@ -120,7 +120,7 @@ export class Director {
 
   /**
    * Re-reads the VIPs and the dests' addresses (after a change): announces the VIPs on every
-   * interface and resolves the dests ahead of traffic (droute MACs). An address already known and
+   * interface and resolves the dests ahead of traffic (droute MACs, tunnel egress MTUs). An address already known and
    * already failing is not retried (nor reported) again here: traffic retries it through its entry,
    * so a burst of changes does not start a resolution per dest each time.
    */
@@ -140,7 +140,10 @@ export class Director {
       const di = d.index, fwd = d.rule.fwd;
       this.resolver.resolve(d.rule.addr).then((hop) => {
         if (!hop) { this.log(`real server ${d.rule.addr}: ${this.resolver.lastError(d.rule.addr) || "not resolved yet"}`); return; }
-        if (fwd === "droute" && this.destEntry[di]?.addr === d.rule.addr) this.engine.setDestMac(di, hop.mac);
+        if (this.destEntry[di]?.addr !== d.rule.addr) return;
+        if (fwd === "droute") this.engine.setDestMac(di, hop.mac);
+        // tunnels: the egress link MTU is the route MTU of the tunnel MTU check (frag-needed to clients)
+        if (fwd === "tunnel") this.engine.setDestMtu(di, ifaceInfo(hop.ifname)?.mtu ?? 0);
       });
     }
   }

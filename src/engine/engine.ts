@@ -177,6 +177,15 @@ export class Engine {
     this.x.destSetMac(di);
   }
 
+  /**
+   * Route MTU toward a dest (the director's egress link MTU), for the tunnel MTU check: packets longer
+   * than it minus the encapsulation get ICMP frag-needed / packet too big. 0 (the default) = no check.
+   */
+  setDestMtu(di: number, mtu: number): void {
+    if (!Number.isInteger(mtu) || mtu < 0 || mtu > 0xffff) throw new Error(`dest MTU out of range: ${mtu}`);
+    this.check(this.x.destSetMtu(di, mtu), `real server ${di}`, 0);
+  }
+
   /** The outer source address of tunnelled packets for a family (default: the conn's virtual address). */
   setTunnelSource(af: Af, addr: string): void {
     this.scratchAddr(af, addr);

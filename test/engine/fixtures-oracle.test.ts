@@ -5,7 +5,9 @@
 // of every expected output valid (outer, tunnelled and quoted), and tshark finds all IPv4, ICMP,
 // ICMPv6 checksums good, SCTP CRCs good unless the input's was wrong, and each forwarded TCP/UDP
 // checksum exactly as good or bad as the input's (NAT keeps validity; quoted L4 checksums inside
-// rewritten ICMP errors are left alone).
+// rewritten ICMP errors are left alone). GUE outputs (no tshark dissector): the outer UDP checksum is
+// judged on the frame as sent (good, or checksum 0: 3 "not present" over IPv4, 4 "illegal" over IPv6, where the kernel sends it too: udp6_set_csum(nocheck)), the inner packet's on a copy without the outer
+// headers (test/helpers/gue-inner.ts); GRE ones: tshark's GRE checksum status is good or absent.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
@@ -18,6 +20,7 @@ import { verifyChecksums, type ChecksumReport } from "../../src/wire/verify.ts";
 import { fixtureFiles, packetFixturesDir, readFixture } from "../helpers/fixtures.ts";
 import { skipSuite } from "../helpers/skip.ts";
 import { haveTshark, tempPcap, tsharkFields } from "../wire/_util.ts";
+import { gueInner } from "../helpers/gue-inner.ts";
 
 const generated = generateAll();
 
@@ -51,7 +54,8 @@ test("every expected output has valid IPv4 header checksums (verify.ts)", () => 
   for (const { fx, i, s } of txSteps) assert.ok(ipv4Ok(verifyChecksums(fromHex(s.out!))), `${fx} step ${i}`);
 });
 
-const FIELDS = ["frame.protocols", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "icmp.checksum.status", "icmpv6.checksum.status", "sctp.checksum.status"];
+const FIELDS = ["frame.protocols", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "icmp.checksum.status", "icmpv6.checksum.status", "sctp.checksum.status", "gre.checksum.status"];
+const GUE_PORTS = [6080, 6081, 6082];
 
 if (!haveTshark()) {
   skipSuite("engine/fixtures-oracle tshark", "tshark not installed");
@@ -62,12 +66,20 @@ if (!haveTshark()) {
       try { return tsharkFields(p.file, FIELDS); } finally { p.cleanup(); }
     };
     const ins = read(txSteps.map((x) => fromHex(x.s.in)));
-    const outs = read(txSteps.map((x) => fromHex(x.s.out!)));
+    const outFrames = txSteps.map((x) => fromHex(x.s.out!));
+    const gue = outFrames.map((f) => gueInner(f, GUE_PORTS));
+    const outs = read(outFrames);
+    const inners = read(outFrames.map((f, k) => gue[k] ?? f));
     assert.is(outs.length, txSteps.length);
+    assert.ok(gue.filter((g) => g).length >= 6, "GUE outputs found");
     const vals = (f: string) => f.split(",").filter((x) => x !== "");
     txSteps.forEach(({ fx, i }, k) => {
-      const [protos, ip, tcp, udp, icmp, icmp6, sctp] = outs[k];
+      const [protos, ip, , outerUdp, icmp, icmp6, sctp, gre] = outs[k];
       const at = `${fx} step ${i} (${protos})`;
+      assert.ok(vals(gre).every((v) => v === "1"), `${at}: GRE checksum status ${gre}`);
+      if (gue[k]) assert.ok(["1", "3", "4"].includes(vals(outerUdp)[0]), `${at}: GUE UDP checksum status ${outerUdp}`);
+      const [, ipIn, tcp, udp] = inners[k];
+      assert.ok(vals(ipIn).every((v) => v === "1"), `${at}: inner IPv4 checksum status ${ipIn}`);
       assert.ok(vals(ip).every((v) => v === "1"), `${at}: IPv4 checksum status ${ip}`);
       for (const [n, f] of [["ICMP", icmp], ["ICMPv6", icmp6]]) {
         assert.ok(vals(f).every((v) => v === "1" || v === "2"), `${at}: ${n} checksum status ${f}`);

@@ -4,8 +4,8 @@
 // IPv6; Neighbour Discovery for the VIP answered by the director (the client has only an on-link
 // route to VIP6; an unsolicited NA at start updates a stale neighbour entry); IPv6-in-IPv6 captured
 // by tshark on the real server's link (this kernel cannot decapsulate, so only the encapsulation is
-// checked). The engine stores --tun-type gue/gre but encapsulates IP-in-IP only: the director says so
-// at start. Everything is removed in after().
+// checked), and a GUE dest's UDP datagram captured the same way (UDP to the tun_port, the GUE word, the
+// client's datagram inside). Everything is removed in after().
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -100,7 +100,7 @@ live("DR over IPv6: the real servers answer the client directly; the director se
   } finally { d.kill("SIGKILL"); lab.directReturn(false); }
 });
 
-live("IPv6-in-IPv6 (-i) captured on the real server: outer next header 41 to the RS, the client's SYN inside; a GUE dest is reported as not encapsulated yet", async () => {
+live("IPv6-in-IPv6 and GUE (-i) captured on the real server: outer next header 41 / UDP to the tun_port, the client's packet inside", async () => {
   assert.ok(isReady());
   if (!haveTshark) { console.log("::skip:: tunnel captures :: tshark is not installed"); return; }
   const rs6 = lab.rsAddr6(0);
@@ -110,11 +110,13 @@ live("IPv6-in-IPv6 (-i) captured on the real server: outer next header 41 to the
   const t = lab.spawn(lab.rs[0], ["tshark", "-i", "vr-d", "-a", "duration:15", "-w", cap]);
   try {
     await d.waitFor(RUNNING, "err");
-    assert.match(d.err, new RegExp(`real server ${lab.rsAddr(0).replaceAll(".", "\\.")}: --tun-type gue is not encapsulated by the engine yet`));
+    assert.not.match(d.err, /not encapsulated/);
     await t.waitFor(/Capturing on/, "err", 10000);
     // no decapsulation on the real server: the request times out; its first SYN suffices
     const a = await lab.requests(1, { vip: VIP6 });
     assert.is(a.bodies.length, 0);
+    const u = await lab.requests(1, { udp: true });
+    assert.is(u.bodies.length, 0);
     t.kill("SIGINT");
     await t.exit(15000);
     // IPv6-in-IPv6: outer next header 41 to the real server, the client's SYN to VIP6 inside
@@ -126,6 +128,16 @@ live("IPv6-in-IPv6 (-i) captured on the real server: outer next header 41 to the
     assert.is(src6.split(",")[1], LAB_CLIENT6);
     assert.is(hlim.split(",")[1], "63", "inner hop limit decremented once");
     assert.is(dport6, "8080"); assert.is(syn6, "1");
+    // GUE (no tshark dissector): UDP to 6080 from a port in 32768-60999, then version 0 / Hlen 0 /
+    // proto 4 / flags 0, then the client's IPv4 datagram to VIP:9053
+    const g = tsharkFields(cap, ["ip.dst", "udp.srcport", "udp.dstport", "data.data"], ["-Y", "udp.dstport == 6080"]);
+    assert.ok(g.length >= 1, `no GUE frame: ${t.err}`);
+    const [gdst, gsport, , gdata] = g[0];
+    assert.is(gdst, lab.rsAddr(0));
+    assert.ok(Number(gsport) >= 32768 && Number(gsport) <= 60999, gsport);
+    assert.is(gdata.slice(0, 8), "00040000", "GUE word");
+    const inner = Buffer.from(gdata.slice(8), "hex");
+    assert.equal([inner[0], inner[9], [...inner.subarray(16, 20)].join("."), inner.readUInt16BE(22)], [0x45, 17, VIP, 9053]);
     await stop(d);
   } finally { d.kill("SIGKILL"); t.kill("SIGKILL"); }
 });
