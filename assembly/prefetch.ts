@@ -47,9 +47,13 @@ function keys(slot: usize, f: usize, len: u32): void {
   return load<u32>(c) + load<u32>(c, 36);   // the fields a lookup and re-arm touch: bytes 0..39 (up to 2 lines)
 }
 
-/** Stage 1 for frames [from, to): compute their keys and touch the in-lookup bucket heads. */
+/**
+ * Stage 1 for frames [from, to): compute their keys, then touch the in-lookup bucket heads in a loop
+ * of its own. The touches are few instructions each, so all of a group's misses fit in the CPU's
+ * reorder window at once; interleaved with the key computation, a miss would stall retirement and
+ * the window would fill with key work before the next touch is issued.
+ */
 export function prefetchBuckets(from: u32, to: u32): void {
-  let acc: u32 = 0;
   const lo = batchBase;
   const hi = batchBase + BATCH_BYTES;
   for (let k: u32 = from; k < to; k++) {
@@ -59,7 +63,10 @@ export function prefetchBuckets(from: u32, to: u32): void {
     const slot = SLOTS + (<usize>k << 4);
     if (off < lo || off + <usize>len > hi || off + <usize>len < off) { store<u32>(slot, 0); continue; }
     keys(slot, off, len);
-    const a = <usize>load<u32>(slot);
+  }
+  let acc: u32 = 0;
+  for (let k: u32 = from; k < to; k++) {
+    const a = <usize>load<u32>(SLOTS + (<usize>k << 4));
     if (a != 0) acc += load<u32>(a);
   }
   sink += acc;

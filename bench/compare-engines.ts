@@ -1,11 +1,16 @@
 // Two engine builds side by side on the same machine, alternating, to tell a code regression from a
-// noisy machine: `node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows]`.
+// noisy machine: `node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock]`
+// (--cpu-clock: time with process CPU time, bench/clock.ts, on a machine shared with other jobs).
 // Workload: the bench's established ACK traffic over `flows` conns (default 4096, the hot case) in a
 // 1 M-slot table, 400 batches of 1024 per measurement; prints packets/s of each build per round.
 import fs from "node:fs";
 import { Engine } from "../src/engine/engine.ts";
 import { RULES, makeTemplate, batchImage, frameAt, FRAME_LEN, rng } from "./workload.ts";
 import { BATCH_MAX } from "../src/engine/abi.ts";
+import { benchClock } from "./clock.ts";
+
+const args = process.argv.slice(2).filter((a) => a !== "--cpu-clock");
+const clock = benchClock(process.argv.includes("--cpu-clock") ? "cpu" : "wall");
 
 async function measure(wasm: string, flows: number): Promise<number> {
   const e = await Engine.create(fs.readFileSync(wasm), { conns: 1 << 20 });
@@ -16,13 +21,13 @@ async function measure(wasm: string, flows: number): Promise<number> {
   const r = rng(7);
   const pool = Array.from({ length: 16 }, () => batchImage(ack, BATCH_MAX, () => r() % flows));
   let ms = 0;
-  for (let i = 0; i < 400; i++) { load(pool[i & 15]); const t = performance.now(); e.run(); ms += performance.now() - t; }
+  for (let i = 0; i < 400; i++) { load(pool[i & 15]); const t = clock.nowMs(); e.run(); ms += clock.nowMs() - t; }
   return (400 * BATCH_MAX) / (ms / 1000);
 }
 
-const [a, b, rounds = "3", flows = "4096"] = process.argv.slice(2);
-if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows]"); process.exit(2); }
+const [a, b, rounds = "3", flows = "4096"] = args;
+if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock]"); process.exit(2); }
 for (let i = 0; i < Number(rounds); i++) {
   const pa = await measure(a, Number(flows)), pb = await measure(b, Number(flows));
-  console.log(`round ${i + 1}: ${a} ${(pa / 1e6).toFixed(2)} M packets/s, ${b} ${(pb / 1e6).toFixed(2)} M packets/s`);
+  console.log(`round ${i + 1}: ${a} ${(pa / 1e6).toFixed(2)} M packets/s, ${b} ${(pb / 1e6).toFixed(2)} M packets/s, B/A ${(pb / pa).toFixed(3)}`);
 }
