@@ -1,6 +1,7 @@
 // Two engine builds side by side on the same machine, alternating, to tell a code regression from a
-// noisy machine: `node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock]`
+// noisy machine: `node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages]`
 // (--cpu-clock: time with process CPU time, bench/clock.ts, on a machine shared with other jobs).
+// Both engines' memory is advised to use huge pages, as the bench's (--4k-pages: left on 4 KiB pages).
 // Workload: the bench's established ACK traffic over `flows` conns (default 4096, the hot case) in a
 // 1 M-slot table, 400 batches of 1024 per measurement; prints packets/s of each build per round.
 import fs from "node:fs";
@@ -8,12 +9,14 @@ import { Engine } from "../src/engine/engine.ts";
 import { RULES, makeTemplate, batchImage, frameAt, FRAME_LEN, rng } from "./workload.ts";
 import { BATCH_MAX } from "../src/engine/abi.ts";
 import { benchClock } from "./clock.ts";
+import { adviseHugePages } from "../src/engine/load-node.ts";
 
-const args = process.argv.slice(2).filter((a) => a !== "--cpu-clock");
+const args = process.argv.slice(2).filter((a) => a !== "--cpu-clock" && a !== "--4k-pages");
+const prepareMemory = process.argv.includes("--4k-pages") ? undefined : adviseHugePages;
 const clock = benchClock(process.argv.includes("--cpu-clock") ? "cpu" : "wall");
 
 async function measure(wasm: string, flows: number): Promise<number> {
-  const e = await Engine.create(fs.readFileSync(wasm), { conns: 1 << 20 });
+  const e = await Engine.create(fs.readFileSync(wasm), { conns: 1 << 20, prepareMemory });
   e.applyRules(RULES);
   const load = (img: Uint8Array) => { e.u8.set(img, e.batchBase); for (let k = 0; k < BATCH_MAX; k++) e.commit(e.batchBase + frameAt(k), FRAME_LEN, 1000); };
   const syn = makeTemplate("S"), ack = makeTemplate("A");
@@ -26,7 +29,7 @@ async function measure(wasm: string, flows: number): Promise<number> {
 }
 
 const [a, b, rounds = "3", flows = "4096"] = args;
-if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock]"); process.exit(2); }
+if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages]"); process.exit(2); }
 for (let i = 0; i < Number(rounds); i++) {
   const pa = await measure(a, Number(flows)), pb = await measure(b, Number(flows));
   console.log(`round ${i + 1}: ${a} ${(pa / 1e6).toFixed(2)} M packets/s, ${b} ${(pb / 1e6).toFixed(2)} M packets/s, B/A ${(pb / pa).toFixed(3)}`);
