@@ -116,3 +116,10 @@ export function prefetchOutConns(from: u32, to: u32): void {
   }
   sink += acc;
 }
+
+/**
+ * Whether stage 1 computed frame k's in-lookup hash (then prefetchedHashIn gives it): frames it could
+ * not read are not prefetched. The frame must not have changed since: see processBatch (index.ts).
+ */
+@inline export function prefetchedIn(k: u32): bool { return load<u32>(SLOTS + (<usize>k << 4)) != 0; }
+@inline export function prefetchedHashIn(k: u32): u32 { return load<u32>(SLOTS + (<usize>k << 4), 8); }
