@@ -48,7 +48,7 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u
 }
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
-const PREFETCH_GROUP: u32 = 16;
+const PREFETCH_GROUP: u32 = 32;
 /**
  * Tables with fewer slots stay within the caches and the TLB's reach, and prefetching would only
  * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).

@@ -4,7 +4,9 @@
 // Both engines' memory is advised to use huge pages, as the bench's (--4k-pages: left on 4 KiB pages).
 // --wlc100: new connections instead (SYNs of fresh flows into one service of 100 masq dests under wlc,
 // bench/sched-bench.ts schedRules; the table is emptied by a clock jump every 16 batches, not timed);
-// `flows` is then ignored and the figure is new conns/s.
+// `flows` is then ignored and the figure is new conns/s. --pool=N: established ACKs cycle through N
+// prebuilt batches of random flows (default 16, 16 K picks that stay warm in the caches; the bench
+// uses 128, 131 K picks).
 // Workload: the bench's established ACK traffic over `flows` conns (default 4096, the hot case) in a
 // 1 M-slot table, 400 batches of 1024 per measurement; prints packets/s of each build per round.
 import fs from "node:fs";
@@ -16,7 +18,9 @@ import { schedRules } from "./sched-bench.ts";
 import { adviseHugePages } from "../src/engine/load-node.ts";
 
 const FLAGS = ["--cpu-clock", "--4k-pages", "--wlc100"];
-const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a));
+const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a) && !a.startsWith("--pool="));
+// batches of random ACKs cycled through (16: 16 K picks, warm in the caches; the bench uses 128)
+const POOL = Number(process.argv.find((a) => a.startsWith("--pool="))?.slice(7) ?? 16);
 const wlc100 = process.argv.includes("--wlc100");
 const prepareMemory = process.argv.includes("--4k-pages") ? undefined : adviseHugePages;
 const clock = benchClock(process.argv.includes("--cpu-clock") ? "cpu" : "wall");
@@ -28,9 +32,9 @@ async function measure(wasm: string, flows: number): Promise<number> {
   const syn = makeTemplate("S"), ack = makeTemplate("A");
   for (let s = 0; s < flows; s += BATCH_MAX) { load(batchImage(syn, BATCH_MAX, (k) => s + k)); e.run(); }
   const r = rng(7);
-  const pool = Array.from({ length: 16 }, () => batchImage(ack, BATCH_MAX, () => r() % flows));
+  const pool = Array.from({ length: POOL }, () => batchImage(ack, BATCH_MAX, () => r() % flows));
   let ms = 0;
-  for (let i = 0; i < 400; i++) { load(pool[i & 15]); const t = clock.nowMs(); e.run(); ms += clock.nowMs() - t; }
+  for (let i = 0; i < 400; i++) { load(pool[i % POOL]); const t = clock.nowMs(); e.run(); ms += clock.nowMs() - t; }
   return (400 * BATCH_MAX) / (ms / 1000);
 }
 
@@ -51,7 +55,7 @@ async function measureWlc100(wasm: string): Promise<number> {
 }
 
 const [a, b, rounds = "3", flows = "4096"] = args;
-if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages] [--wlc100]"); process.exit(2); }
+if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages] [--wlc100] [--pool=N]"); process.exit(2); }
 const unit = wlc100 ? "new conns/s" : "packets/s";
 for (let i = 0; i < Number(rounds); i++) {
   const run = (w: string) => (wlc100 ? measureWlc100(w) : measure(w, Number(flows)));
