@@ -10,7 +10,7 @@ import {
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
-import { connInGet, connOutGet, connPtr } from "./conn/table";
+import { connInGet, connInGetHashed, connOutGet, connPtr } from "./conn/table";
 import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
 import { C_STATE, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT, connFlags, connDest, connControl } from "./conn/record";
 import { serviceFind } from "./svc/service";
@@ -131,7 +131,12 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
   return inPath(i);
 }
 
-export function processPacket(f: usize, len: u32, mark: u32): u32 {
+/**
+ * Processes one frame. knownHash: the batch prefetch's hash of the frame's client side (hashOk), so
+ * the in-lookup need not compute it again; the prefetch's light parse reads the same fields as
+ * parseFrame for every frame it accepts.
+ */
+export function processPacket(f: usize, len: u32, mark: u32, hashOk: bool, knownHash: u32): u32 {
   vHint = 0; vLen = 0;
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
@@ -154,7 +159,8 @@ export function processPacket(f: usize, len: u32, mark: u32): u32 {
   if (pL4Len < minL4) return drop(DROP_TRUNCATED_L4);
   const sport = ld16(pL4);
   const dport = ld16(pL4 + 2);
-  let i = connInGet(proto, pAf, pSaddr, sport, pDaddr, dport);
+  let i = hashOk ? connInGetHashed(knownHash, proto, pAf, pSaddr, sport, pDaddr, dport)
+                 : connInGet(proto, pAf, pSaddr, sport, pDaddr, dport);
   if (i != 0) {
     const c = connPtr(i);
     const di = connDest(c);

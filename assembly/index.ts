@@ -24,7 +24,7 @@ import { setSetting, debugLevel } from "./settings";
 import { logInit, logRing, logHead, logTail, logConsume, logLost, logPacket, logFields } from "./log";
 import { LOG_EV_DROP, LOG_EV_XMIT_ERROR, LOG_EV_TRAVERSAL, LOG_EV_SYSCTL, DROP_TTL_EXCEEDED, DROP_CONN_TABLE_FULL, DROP_BAD_IPV6_EXT_HEADER, DROP_BAD_IP_TOTAL_LENGTH } from "./abi";
 import { setTunnelSource } from "./xmit/tunnel";
-import { prefetchBuckets, prefetchInConns, prefetchOutConns } from "./prefetch";
+import { prefetchBuckets, prefetchInConns, prefetchOutConns, prefetchedIn, prefetchedHashIn } from "./prefetch";
 import { periodicRun } from "./periodic";
 import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
@@ -48,7 +48,7 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u
 }
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
-const PREFETCH_GROUP: u32 = 16;
+const PREFETCH_GROUP: u32 = 32;
 /**
  * Tables with fewer slots stay within the caches and the TLB's reach, and prefetching would only
  * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).
@@ -73,6 +73,7 @@ export function processBatch(count: u32): u32 {
   const hi = batchBase + BATCH_BYTES;
   const G = PREFETCH_GROUP;
   const pf = connCap >= PREFETCH_MIN_CAPACITY;
+  let prevEnd: usize = 0;
   if (pf) { prefetchBuckets(0, min(G, count)); prefetchBuckets(min(G, count), min(2 * G, count)); prefetchInConns(0, min(G, count)); }
   for (let k: u32 = 0; k < count; k++) {
     if (pf && (k & (G - 1)) == 0) {
@@ -88,7 +89,14 @@ export function processBatch(count: u32): u32 {
     bump(CNT_PACKETS);
     let v: u32;
     if (off < lo || off + <usize>len > hi || off + <usize>len < off) v = VERDICT_DROP | (DROP_BAD_DESCRIPTOR << 8);
-    else v = processPacket(off, len, load<u32>(dsc, DESC_MARK));
+    else {
+      // The prefetch's hash is still the frame's when no earlier frame of the batch could have written
+      // to it: each frame's processing writes only within [off - HEADROOM, off + len), and frames
+      // that start at or after every earlier frame's end are out of that reach.
+      const known = pf && off >= prevEnd && prefetchedIn(k);
+      v = processPacket(off, len, load<u32>(dsc, DESC_MARK), known, known ? prefetchedHashIn(k) : 0);
+      if (off + <usize>len > prevEnd) prevEnd = off + <usize>len;
+    }
     store<u32>(dsc, v, DESC_VERDICT);
     const kind = v & 0xFF;
     if (debugLevel != 0 || kind == VERDICT_DROP) logVerdict(v, kind);

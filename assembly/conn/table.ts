@@ -100,7 +100,15 @@ export function connUnhash(i: u32): void {
 
 /** In-lookup: client (saddr:sport) -> virtual (daddr:dport). Addresses point into the frame. */
 export function connInGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
-  const h = connHash(proto, saddr, af, sport);
+  return inLookup(connHash(proto, saddr, af, sport), proto, af, saddr, sport, daddr, dport);
+}
+
+/** The in-lookup with the client side's hash h = connHash(proto, saddr, af, sport) already known. */
+export function connInGetHashed(h: u32, proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
+  return inLookup(h, proto, af, saddr, sport, daddr, dport);
+}
+
+@inline function inLookup(h: u32, proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
   const tag = linkTag(h);
   let link = load<u32>(bucketAt(h));
   const wantNoCport: u32 = sport == 0 ? CF_NO_CPORT : 0;

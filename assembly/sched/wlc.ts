@@ -2,11 +2,13 @@
 // later non-overloaded dest d replaces it when overhead(least) * w(d) > overhead(d) * w(least)
 // (64-bit cross-multiplication; a weight-0 dest can never win; ties keep the earlier dest).
 // wlcPick is also the fresh pick of lblc and lblcr (their __ip_vs_lblc_schedule is this same loop).
-// The wlc scheduler itself walks an array of the service's dest indices in list order, rebuilt when
+// The wlc scheduler itself walks an array of the service's dest record addresses in list order, rebuilt when
 // the list changes (init / update), instead of the linked list: the loads of consecutive dests are
 // then independent and overlap. Weights, flags and counts are read live from the dest records. When
 // the scheduler arena has no room for the array it walks the list.
-import { destPtr, destOverhead } from "../svc/dest";
+import { destPtr, destOverhead, D_FLAGS, D_WEIGHT, DEST_SIZE } from "../svc/dest";
+import { DEST_F_OVERLOAD } from "../abi";
+import { destBase } from "../mem";
 import { svcPtr, S_SCHED_DATA } from "../svc/service";
 import { firstDest, nextDest, eligible, overloaded, weightOf } from "./common";
 import { schedTable } from "./arena";
@@ -27,7 +29,7 @@ export function wlcPick(si: u32): u32 {
   return least;
 }
 
-/** init_service and every change of the dest list: the array of dest indices in list order. */
+/** init_service and every change of the dest list: the array of dest record addresses in list order. */
 export function wlcInit(si: u32): void {
   const sd = svcPtr(si) + S_SCHED_DATA;
   let n: u32 = 0;
@@ -39,7 +41,7 @@ export function wlcInit(si: u32): void {
   store<u32>(sd, n, SD_COUNT);
   if (arr == 0) return;
   let k: usize = 0;
-  for (let d = firstDest(si); d != 0; d = nextDest(d)) { store<u32>(arr + (k << 2), d); k++; }
+  for (let d = firstDest(si); d != 0; d = nextDest(d)) { store<u32>(arr + (k << 2), <u32>destPtr(d)); k++; }
 }
 
 export function wlcUpdate(si: u32): void { wlcInit(si); }
@@ -48,20 +50,23 @@ export function wlcSchedule(si: u32): u32 {
   const sd = svcPtr(si) + S_SCHED_DATA;
   const arr = <usize>load<u32>(sd, SD_ARRAY);
   if (arr == 0) return wlcPick(si);
-  const n = <usize>load<u32>(sd, SD_COUNT);
-  let k: usize = 0;
-  let least: u32 = 0;
-  for (; k < n; k++) { least = load<u32>(arr + (k << 2)); if (eligible(least)) break; }
-  if (k == n) return 0;
-  let loh = destOverhead(destPtr(least));
-  let lw = <u64>weightOf(least);
-  for (k++; k < n; k++) {
-    const d = load<u32>(arr + (k << 2));
-    const p = destPtr(d);
-    if (overloaded(d)) continue;
+  const end = arr + (<usize>load<u32>(sd, SD_COUNT) << 2);
+  let a = arr;
+  let lp: usize = 0;
+  for (; a < end; a += 4) { lp = <usize>load<u32>(a); if (eligibleAt(lp)) break; }
+  if (a == end) return 0;
+  let loh = destOverhead(lp);
+  let lw = <u64>load<i32>(lp, D_WEIGHT);
+  for (a += 4; a < end; a += 4) {
+    const p = <usize>load<u32>(a);
+    if ((load<u32>(p, D_FLAGS) & DEST_F_OVERLOAD) != 0) continue;
     const doh = destOverhead(p);
-    const w = <u64>weightOf(d);
-    if (loh * w > doh * lw) { least = d; loh = doh; lw = w; }
+    const w = <u64>load<i32>(p, D_WEIGHT);
+    if (loh * w > doh * lw) { lp = p; loh = doh; lw = w; }
   }
-  return least;
+  return <u32>((lp - destBase) / DEST_SIZE);
+}
+
+@inline function eligibleAt(p: usize): bool {
+  return (load<u32>(p, D_FLAGS) & DEST_F_OVERLOAD) == 0 && load<i32>(p, D_WEIGHT) > 0;
 }
