@@ -4,9 +4,11 @@
 // generated from the files of this folder (dispatch.ts, scripts/gen-sched.ts): adding a scheduler is
 // adding one file `<name>.ts` exporting `<name>Schedule` (and the hooks it needs) plus its id in abi.ts.
 import { svcPtr, S_SCHED } from "../svc/service";
+import { SCHED_NONE } from "../abi";
 import { schedKnownId, dispatchInit, dispatchUpdate, dispatchDelDest, dispatchTick, dispatchMaxDests, dispatchSchedule } from "./dispatch";
 
-export function schedKnown(id: u32): bool { return schedKnownId(id); }
+/** A scheduler id this build has, or SCHED_NONE (no scheduler bound: nothing is scheduled). */
+export function schedKnown(id: u32): bool { return id == SCHED_NONE || schedKnownId(id); }
 
 @inline function schedOf(si: u32): u32 { return <u32>load<u8>(svcPtr(si), S_SCHED); }
 

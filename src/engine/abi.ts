@@ -86,6 +86,7 @@ export const TUN_TYPE_GUE = 1;
 export const TUN_TYPE_GRE = 2;
 export const TUN_F_CSUM = 1;
 export const TUN_F_REMCSUM = 2;
+export const SCHED_NONE = 0;
 export const SCHED_RR = 1;
 export const SCHED_WRR = 2;
 export const SCHED_LC = 3;
