@@ -45,8 +45,10 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const feed = o.director ? new LiveFeed(o.director.query, o.director.intervalMs) : null;
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
     const send = (code: number, type: string, body: string | Buffer) => { res.writeHead(code, { "content-type": type, "cache-control": "no-store" }); res.end(body); };
+    let url: URL;
+    try { url = new URL(req.url ?? "/", "http://x"); }
+    catch { return send(400, "text/plain", "bad request target\n"); }
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "GET only\n");
     if (url.pathname === "/preload.json") return send(200, MIME[".json"], JSON.stringify(preload));
     if (url.pathname === "/live/events") return feed ? feed.subscribe(res) : send(404, "text/plain", "not in live mode\n");
