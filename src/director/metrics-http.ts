@@ -22,8 +22,8 @@ export function serveMetrics(host: string, port: number, status: () => Promise<D
     const url = (req.url ?? "/").split("?")[0];
     if (url !== "/metrics" && url !== "/") { res.writeHead(404, { "content-type": "text/plain" }).end("not found; try /metrics\n"); return; }
     if (req.method !== "GET" && req.method !== "HEAD") { res.writeHead(405, { allow: "GET, HEAD" }).end(); return; }
-    status().then(
-      (st) => { const body = formatMetrics(st); res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body); },
+    status().then(formatMetrics).then(       // a status or formatting failure is a 500, never an unhandled rejection
+      (body) => { res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body); },
       (e) => { res.writeHead(500, { "content-type": "text/plain" }).end(`status failed: ${(e as Error).message}\n`); },
     );
   });
