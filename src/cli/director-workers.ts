@@ -20,18 +20,15 @@ import { RulesError } from "../control/rules.ts";
 import { formatList } from "../control/format-list.ts";
 import type { RuleSet } from "../control/model.ts";
 import { RateEstimator } from "../stats/estimator.ts";
-import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
 import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
-import { WvsError } from "../director/wvs-error.ts";
 import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
 import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
-
-const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+import { say, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
 
 export interface WorkersRun {
   args: Args; ifaces: string[]; workers: number; statsEvery?: number;
@@ -65,14 +62,11 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
       sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
       log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
-      beforeOpen: async (effective) => {
-        const checks = await startupChecks(effective, o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp"));
-        for (const w of checks.warnings) say(`warning: ${w}`);
-        for (const n of checks.notes) say(`note: ${n}`);
-      },
+      beforeOpen: printStartupChecks(o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp")),
     });
   } catch (e) {
-    if (e instanceof WvsError) { process.stderr.write(`${e.message}\n`); return e.code === "EINVAL" || e.code === "ESTATE" ? 2 : 1; }
+    const code = startErrorCode(e);
+    if (code !== undefined) return code;
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }
     throw e;
   }
@@ -118,8 +112,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     const onStop = async (sig: string, code: number) => {
       if (stopping) return;
       stopping = true;
-      process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
-      process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
+      offSignals();
       clearInterval(estTimer);
       if (statsTimer) clearInterval(statsTimer);
       let reports: WorkerReport[] = last;
@@ -135,8 +128,6 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       resolve(code);
     };
     failed = (code) => void onStop("worker exit", code);
-    const onInt = () => void onStop("SIGINT", 0), onTerm = () => void onStop("SIGTERM", 0);
-    process.on("SIGUSR1", onUsr1); process.on("SIGHUP", onHup);
-    process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
+    const offSignals = onDirectorSignals({ usr1: onUsr1, hup: onHup, stop: (sig) => void onStop(sig, 0) });
   });
 }
