@@ -14,8 +14,7 @@
 // (director/vip-input-drop.ts).
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
-import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
-import { SysctlSet } from "../control/sysctl.ts";
+import type { SysctlSet } from "../control/sysctl.ts";
 import { RulesError } from "../control/rules.ts";
 import { formatList } from "../control/format-list.ts";
 import type { RuleSet } from "../control/model.ts";
@@ -35,6 +34,8 @@ export interface WorkersRun {
   /** The rules file (SIGHUP) and its rules (when the state file does not exist yet). */
   rulesFile?: string; rules?: RuleSet;
   stateFile?: string; socket: string; metrics?: string;
+  /** The --sysctl-file / --sysctl values the command line gave (run_estimation for the estimator). */
+  sysctls: SysctlSet;
   /** Reads and parses the rules file (throws UsageError / RulesError), as director.ts does. */
   readRules: (file: string) => RuleSet;
 }
@@ -46,8 +47,7 @@ export function workerLines(reports: WorkerReport[]): string[] {
 
 export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const { args, rulesFile } = o;
-  const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
-  const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
+  const estimator = new RateEstimator({ enabled: o.sysctls.getInt("run_estimation") !== 0 });
   const cpus = os.availableParallelism();
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 

@@ -59,7 +59,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
     if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
       throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({
-      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, readRules,
+      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules,
     });
   }
 
