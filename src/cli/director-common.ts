@@ -1,11 +1,19 @@
 // What the single-engine director (director.ts) and the multi-worker one (director-workers.ts) share
 // on the command line: the stderr prefix, the start-up checks printed as warnings/notes, the exit
-// code of a start-up error, and installing/removing the SIGUSR1/SIGHUP/SIGINT/SIGTERM handlers.
-import type { RuleSet } from "../control/model.ts";
+// code of a start-up error, the `ipvsadm -L -n --stats` table they print (SIGUSR1, --stats-every, at
+// stop), and installing/removing the SIGUSR1/SIGHUP/SIGINT/SIGTERM handlers.
+import type { RuleSet, Snapshot } from "../control/model.ts";
+import { formatList } from "../control/format-list.ts";
+import type { RateEstimator } from "../stats/estimator.ts";
 import { startupChecks } from "../director/checks.ts";
 import { WvsError } from "../director/wvs-error.ts";
 
 export const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+
+/** The `ipvsadm -L -n --stats` table of `snap` with the estimator's rates. */
+export function statsTable(estimator: RateEstimator, snap: Snapshot): string {
+  return formatList(estimator.withRates(snap), { stats: true });
+}
 
 /** A beforeOpen hook that runs the start-up checks on the effective rules and prints them. */
 export function printStartupChecks(ifaces: string[], takeForwarding: boolean, vipNeigh: boolean) {

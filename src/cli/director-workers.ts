@@ -16,7 +16,6 @@ import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
 import type { SysctlSet } from "../control/sysctl.ts";
 import { RulesError } from "../control/rules.ts";
-import { formatList } from "../control/format-list.ts";
 import type { RuleSet } from "../control/model.ts";
 import { RateEstimator } from "../stats/estimator.ts";
 import { formatSummary } from "../director/reload.ts";
@@ -27,7 +26,7 @@ import { PoolDirector } from "../director/workers/pool-director.ts";
 import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
-import { say, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
 
 export interface WorkersRun {
   args: Args; ifaces: string[]; workers: number; statsEvery?: number;
@@ -82,7 +81,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
 
   let last: WorkerReport[] = [];
   const collect = async () => { last = await pool.reports(); return sumReports(last); };
-  const table = (sum: ReturnType<typeof sumReports>) => formatList(estimator.withRates(sum.snapshot), { stats: true });
+  const table = (sum: ReturnType<typeof sumReports>) => statsTable(estimator, sum.snapshot);
   const print = async (withCounters: boolean) => {
     const sum = await collect();
     process.stdout.write(table(sum));

@@ -21,7 +21,6 @@ import { SYSCTL_MULTI, SYSCTL_VALUES, sysctlsFromArgs, hostCpus } from "./sysctl
 import { SysctlSet } from "../control/sysctl.ts";
 import { parseRules } from "../control/rules.ts";
 import { LineError } from "../control/errors.ts";
-import { formatList } from "../control/format-list.ts";
 import { socketPath } from "../control/socket-path.ts";
 import { systemSource } from "../defense/meminfo.ts";
 import { Director } from "../director/api.ts";
@@ -31,7 +30,7 @@ import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 import { directorWorkersCommand } from "./director-workers.ts";
 import { VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
-import { say, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
 
 function readRules(file: string) {
   let text: string;
@@ -89,7 +88,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const sysctlAssigns = args.multi.get("sysctl") ?? [];
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
-  const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
+  const table = () => statsTable(estimator, engine.snapshot());
   const counters = () => `${JSON.stringify(pump.counters)}; vip-neigh ${JSON.stringify(pump.neigh.counters)}${pump.vipDrop ? `; vip-input drops ${pump.vipDrop.dropped()}` : ""}`;
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
