@@ -40,7 +40,7 @@ export interface WorkersRun {
 }
 
 /** One line per worker: its conns and service counters, and its director counters (JSON). */
-export function workerLines(reports: WorkerReport[]): string[] {
+function workerLines(reports: WorkerReport[]): string[] {
   return reports.map((r) => `worker ${r.index} ${JSON.stringify({ conns: r.conns, totals: r.totals, counters: r.counters })}`);
 }
 
