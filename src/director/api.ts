@@ -110,7 +110,7 @@ export class Director {
         try { pump.start(); } catch (e) { if (e instanceof VipInputDropError) throw new WvsError("EVIPDROP", `cannot drop VIP input: ${e.message}`); throw e; }
       }
       if (o.socket) d.control = await openControl(o.socket, target, o.run ?? controlRun, log);
-      if (o.metrics) d.metrics = await openMetrics(o.metrics, target);
+      if (o.metrics) d.metrics = await openMetrics(o.metrics, target, log);
     } catch (e) { await d.close(); throw e; }
     return d;
   }

@@ -16,8 +16,8 @@ export function parseListenAddr(text: string): { host: string; port: number } | 
   return { host: formatIp(hp.af, hp.bytes), port: hp.port };
 }
 
-/** Starts the endpoint; resolves once listening (rejects with the listen error). */
-export function serveMetrics(host: string, port: number, status: () => Promise<DirectorStatus>): Promise<http.Server> {
+/** Starts the endpoint; resolves once listening (rejects with the listen error). Later server errors (accept failing, e.g. EMFILE) go to `log`. */
+export function serveMetrics(host: string, port: number, status: () => Promise<DirectorStatus>, log: (line: string) => void = () => {}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = (req.url ?? "/").split("?")[0];
     if (url !== "/metrics" && url !== "/") { res.writeHead(404, { "content-type": "text/plain" }).end("not found; try /metrics\n"); return; }
@@ -29,6 +29,10 @@ export function serveMetrics(host: string, port: number, status: () => Promise<D
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => { server.off("error", reject); resolve(server); });
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      server.on("error", (e) => log(`metrics endpoint: ${e.message}`));   // never an unhandled 'error' event
+      resolve(server);
+    });
   });
 }

@@ -192,4 +192,13 @@ test("a status the formatter cannot read is a 500 with the reason, and the endpo
   } finally { server.close(); }
 });
 
+test("a server error after start (accept failing) is logged, not an unhandled 'error' event", async () => {
+  const logged: string[] = [];
+  const server = await serveMetrics("127.0.0.1", 0, async () => ({}) as DirectorStatus, (l) => logged.push(l));
+  try {
+    server.emit("error", Object.assign(new Error("accept EMFILE"), { code: "EMFILE" }));
+    assert.equal(logged, ["metrics endpoint: accept EMFILE"]);
+  } finally { server.close(); }
+});
+
 test.run();
