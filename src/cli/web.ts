@@ -65,7 +65,12 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (!file.startsWith(path.resolve(root) + path.sep)) return send(403, "text/plain", "outside the page\n");
     fs.readFile(file, (err, data) => (err ? send(404, "text/plain", `${rel}: not found\n`) : send(200, MIME[path.extname(file)] ?? "application/octet-stream", data)));
   });
-  await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(o.port ?? 0, o.host ?? "127.0.0.1", resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, o.host ?? "127.0.0.1", () => { server.off("error", reject); resolve(); });
+  });
+  // accept failing later (e.g. EMFILE) is reported, never an unhandled 'error' event
+  server.on("error", (e) => process.stderr.write(`wvs web: ${e.message}\n`));
   feed?.start();
   const a = server.address() as AddressInfo;
   const host = a.family === "IPv6" ? `[${a.address}]` : a.address;
