@@ -48,7 +48,7 @@ export interface DirectorOptions {
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
 
-export class Director {
+export class PacketDirector {
   readonly engine: Engine;
   readonly resolver: Resolver;
   readonly ports = new Map<string, Port>();
