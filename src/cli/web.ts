@@ -61,6 +61,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     let rel: string;
     try { rel = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname); }
     catch { return send(400, "text/plain", "bad path encoding\n"); }
+    if (rel.includes("\0")) return send(400, "text/plain", "NUL in path\n");   // fs would throw, not answer
     const file = path.resolve(root, "." + rel);
     if (!file.startsWith(path.resolve(root) + path.sep)) return send(403, "text/plain", "outside the page\n");
     fs.readFile(file, (err, data) => (err ? send(404, "text/plain", `${rel}: not found\n`) : send(200, MIME[path.extname(file)] ?? "application/octet-stream", data)));
