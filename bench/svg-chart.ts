@@ -63,7 +63,7 @@ function axis(values: number[], log: boolean, length: number, flip: boolean, tic
   const span = hi - lo || 1;
   const map = (v: number): number => {
     const f = ((log ? Math.log10(v) : v) - lo) / span;
-    return flip ? M.top + PH - f * PH : M.left + f * PW;
+    return flip ? M.top + length - f * length : M.left + f * length;
   };
   return { map, ticks, label: fmt };
 }

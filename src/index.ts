@@ -24,7 +24,7 @@ export { decodeFrame } from "./wire/decode.ts";
 export { describe } from "./wire/describe.ts";
 export { Director, type DirectorStartOptions, type ServiceKey, type ServiceConfig, type DestKey, type DestConfig } from "./director/api.ts";
 export { WvsError, type WvsErrorCode } from "./director/wvs-error.ts";
-export { Director as PacketDirector } from "./director/director.ts";
+export { PacketDirector } from "./director/director.ts";
 export { formatMetrics } from "./director/metrics.ts";
 export type { AdmTarget, ConnStatus, DirectorStatus, ControlRequest, ControlResponse } from "./control/target.ts";
 export { AfPacketDevice } from "./io/afpacket.ts";

@@ -14,43 +14,39 @@
 // (director/vip-input-drop.ts).
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
-import { sysctlsFromArgs, hostCpus } from "./sysctl-options.ts";
-import { SysctlSet } from "../control/sysctl.ts";
+import type { SysctlSet } from "../control/sysctl.ts";
 import { RulesError } from "../control/rules.ts";
-import { formatList } from "../control/format-list.ts";
 import type { RuleSet } from "../control/model.ts";
 import { RateEstimator } from "../stats/estimator.ts";
-import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
 import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
-import { WvsError } from "../director/wvs-error.ts";
 import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
 import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
-
-const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
 
 export interface WorkersRun {
   args: Args; ifaces: string[]; workers: number; statsEvery?: number;
   /** The rules file (SIGHUP) and its rules (when the state file does not exist yet). */
   rulesFile?: string; rules?: RuleSet;
   stateFile?: string; socket: string; metrics?: string;
+  /** The --sysctl-file / --sysctl values the command line gave (run_estimation for the estimator). */
+  sysctls: SysctlSet;
   /** Reads and parses the rules file (throws UsageError / RulesError), as director.ts does. */
   readRules: (file: string) => RuleSet;
 }
 
 /** One line per worker: its conns and service counters, and its director counters (JSON). */
-export function workerLines(reports: WorkerReport[]): string[] {
+function workerLines(reports: WorkerReport[]): string[] {
   return reports.map((r) => `worker ${r.index} ${JSON.stringify({ conns: r.conns, totals: r.totals, counters: r.counters })}`);
 }
 
 export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const { args, rulesFile } = o;
-  const sysctls = sysctlsFromArgs(args) ?? new SysctlSet({ cpus: hostCpus() });
-  const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
+  const estimator = new RateEstimator({ enabled: o.sysctls.getInt("run_estimation") !== 0 });
   const cpus = os.availableParallelism();
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
@@ -65,14 +61,11 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
       sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
       log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
-      beforeOpen: async (effective) => {
-        const checks = await startupChecks(effective, o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp"));
-        for (const w of checks.warnings) say(`warning: ${w}`);
-        for (const n of checks.notes) say(`note: ${n}`);
-      },
+      beforeOpen: printStartupChecks(o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp")),
     });
   } catch (e) {
-    if (e instanceof WvsError) { process.stderr.write(`${e.message}\n`); return e.code === "EINVAL" || e.code === "ESTATE" ? 2 : 1; }
+    const code = startErrorCode(e);
+    if (code !== undefined) return code;
     if (e instanceof PoolError || e instanceof FanoutProgramError) { process.stderr.write(`${e.message}\n`); return 1; }
     throw e;
   }
@@ -88,7 +81,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
 
   let last: WorkerReport[] = [];
   const collect = async () => { last = await pool.reports(); return sumReports(last); };
-  const table = (sum: ReturnType<typeof sumReports>) => formatList(estimator.withRates(sum.snapshot), { stats: true });
+  const table = (sum: ReturnType<typeof sumReports>) => statsTable(estimator, sum.snapshot);
   const print = async (withCounters: boolean) => {
     const sum = await collect();
     process.stdout.write(table(sum));
@@ -118,8 +111,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     const onStop = async (sig: string, code: number) => {
       if (stopping) return;
       stopping = true;
-      process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
-      process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
+      offSignals();
       clearInterval(estTimer);
       if (statsTimer) clearInterval(statsTimer);
       let reports: WorkerReport[] = last;
@@ -135,8 +127,6 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
       resolve(code);
     };
     failed = (code) => void onStop("worker exit", code);
-    const onInt = () => void onStop("SIGINT", 0), onTerm = () => void onStop("SIGTERM", 0);
-    process.on("SIGUSR1", onUsr1); process.on("SIGHUP", onHup);
-    process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
+    const offSignals = onDirectorSignals({ usr1: onUsr1, hup: onHup, stop: (sig) => void onStop(sig, 0) });
   });
 }

@@ -21,20 +21,16 @@ import { SYSCTL_MULTI, SYSCTL_VALUES, sysctlsFromArgs, hostCpus } from "./sysctl
 import { SysctlSet } from "../control/sysctl.ts";
 import { parseRules } from "../control/rules.ts";
 import { LineError } from "../control/errors.ts";
-import { formatList } from "../control/format-list.ts";
 import { socketPath } from "../control/socket-path.ts";
 import { systemSource } from "../defense/meminfo.ts";
 import { Director } from "../director/api.ts";
-import { WvsError } from "../director/wvs-error.ts";
 import { defaultIfaces, ifaceInfo } from "../director/netinfo.ts";
-import { startupChecks } from "../director/checks.ts";
 import { formatSummary } from "../director/reload.ts";
 import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 import { directorWorkersCommand } from "./director-workers.ts";
 import { VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
-
-const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
 
 function readRules(file: string) {
   let text: string;
@@ -62,7 +58,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
     if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
       throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({
-      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, readRules,
+      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules,
     });
   }
 
@@ -75,14 +71,11 @@ export async function directorCommand(argv: string[]): Promise<number> {
       rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh, packetSocket, vipInputDrop: args.flags.has("drop-vip-input"),
       socket: socketPath(args.values.get("socket"), process.env), metrics,
       onLog: (line) => process.stderr.write(line), log: say,
-      beforeOpen: async (effective) => {
-        const checks = await startupChecks(effective, ifaces, args.flags.has("take-forwarding"), vipNeigh);
-        for (const w of checks.warnings) say(`warning: ${w}`);
-        for (const n of checks.notes) say(`note: ${n}`);
-      },
+      beforeOpen: printStartupChecks(ifaces, args.flags.has("take-forwarding"), vipNeigh),
     });
   } catch (e) {
-    if (e instanceof WvsError) { process.stderr.write(`${e.message}\n`); return e.code === "EINVAL" || e.code === "ESTATE" ? 2 : 1; }
+    const code = startErrorCode(e);
+    if (code !== undefined) return code;
     throw e;
   }
   const { engine, estimator, defense } = director;
@@ -95,7 +88,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const sysctlAssigns = args.multi.get("sysctl") ?? [];
   const targets: SysctlTargets = { engine, defense, estimator, log: say };
   const unwatch = sysctlFile ? watchSysctlFile(sysctlFile, sysctlAssigns, targets) : null;
-  const table = () => formatList(estimator.withRates(engine.snapshot()), { stats: true });
+  const table = () => statsTable(estimator, engine.snapshot());
   const counters = () => `${JSON.stringify(pump.counters)}; vip-neigh ${JSON.stringify(pump.neigh.counters)}${pump.vipDrop ? `; vip-input drops ${pump.vipDrop.dropped()}` : ""}`;
   return await new Promise<number>((resolve) => {
     const statsTimer = statsEvery ? setInterval(() => process.stdout.write(table()), statsEvery * 1000) : null;
@@ -111,8 +104,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
         (e) => say(`reload failed, keeping the old configuration: ${e instanceof LineError ? e.message : (e as Error).stack ?? e}`));
     };
     const onStop = (sig: string) => {
-      process.off("SIGUSR1", onUsr1); process.off("SIGHUP", onHup);
-      process.off("SIGINT", onInt); process.off("SIGTERM", onTerm);
+      offSignals();
       if (statsTimer) clearInterval(statsTimer);
       unwatch?.();
       director.close().finally(() => {
@@ -121,8 +113,6 @@ export async function directorCommand(argv: string[]): Promise<number> {
         resolve(0);
       });
     };
-    const onInt = () => onStop("SIGINT"), onTerm = () => onStop("SIGTERM");
-    process.on("SIGUSR1", onUsr1); process.on("SIGHUP", onHup);
-    process.on("SIGINT", onInt); process.on("SIGTERM", onTerm);
+    const offSignals = onDirectorSignals({ usr1: onUsr1, hup: onHup, stop: onStop });
   });
 }

@@ -18,7 +18,7 @@ const VIEWS: Record<string, (t: AdmTarget) => Promise<string>> = {
 
 export async function procCommand(argv: string[]): Promise<number> {
   const { rest, target } = takeTargetArgs(argv, process.env);
-  if (rest.length !== 1 || !VIEWS[rest[0]])
+  if (rest.length !== 1 || !Object.hasOwn(VIEWS, rest[0]))
     throw new UsageError(`usage: wvs proc ${Object.keys(VIEWS).join("|")} [--rules FILE | --socket PATH]`);
   try {
     const t = target.kind === "rules" ? new RulesFileTarget(target.file) : new SocketTarget(target.path);

@@ -25,7 +25,7 @@ function newest(dir: string): number {
 }
 
 /** True when build/web is missing or older than web/, src/ or the engine. */
-export function webBuildStale(): boolean {
+function webBuildStale(): boolean {
   if (!fs.existsSync(STAMP)) return true;
   const built = fs.statSync(STAMP).mtimeMs;
   return [path.join(ROOT, "web"), path.join(ROOT, "src"), ENGINE].some((p) => newest(p) > built);

@@ -45,8 +45,10 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const feed = o.director ? new LiveFeed(o.director.query, o.director.intervalMs) : null;
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
     const send = (code: number, type: string, body: string | Buffer) => { res.writeHead(code, { "content-type": type, "cache-control": "no-store" }); res.end(body); };
+    let url: URL;
+    try { url = new URL(req.url ?? "/", "http://x"); }
+    catch { return send(400, "text/plain", "bad request target\n"); }
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "GET only\n");
     if (url.pathname === "/preload.json") return send(200, MIME[".json"], JSON.stringify(preload));
     if (url.pathname === "/live/events") return feed ? feed.subscribe(res) : send(404, "text/plain", "not in live mode\n");
@@ -59,11 +61,17 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     let rel: string;
     try { rel = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname); }
     catch { return send(400, "text/plain", "bad path encoding\n"); }
+    if (rel.includes("\0")) return send(400, "text/plain", "NUL in path\n");   // fs would throw, not answer
     const file = path.resolve(root, "." + rel);
     if (!file.startsWith(path.resolve(root) + path.sep)) return send(403, "text/plain", "outside the page\n");
     fs.readFile(file, (err, data) => (err ? send(404, "text/plain", `${rel}: not found\n`) : send(200, MIME[path.extname(file)] ?? "application/octet-stream", data)));
   });
-  await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(o.port ?? 0, o.host ?? "127.0.0.1", resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, o.host ?? "127.0.0.1", () => { server.off("error", reject); resolve(); });
+  });
+  // accept failing later (e.g. EMFILE) is reported, never an unhandled 'error' event
+  server.on("error", (e) => process.stderr.write(`wvs web: ${e.message}\n`));
   feed?.start();
   const a = server.address() as AddressInfo;
   const host = a.family === "IPv6" ? `[${a.address}]` : a.address;

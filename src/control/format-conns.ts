@@ -13,7 +13,7 @@ import { left } from "./printf.ts";
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 
 /** `%02d:%02d` of whole minutes and seconds. */
-export function expireText(secs: number): string {
+function expireText(secs: number): string {
   const s = Math.max(0, Math.trunc(secs));
   return `${pad2(Math.trunc(s / 60))}:${pad2(s % 60)}`;
 }

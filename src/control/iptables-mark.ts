@@ -108,7 +108,7 @@ export function applyMarkLine(marks: MarkRule[], tokens: readonly string[], af: 
       case "-d": case "--destination": case "--dst": dsts = next(t).split(","); break;
       case "-p": case "--protocol": {
         const p = next(t).toLowerCase();
-        if (!(p in PROTOS)) fail(`unsupported protocol "${p}" (tcp, udp, sctp or all)`);
+        if (!Object.hasOwn(PROTOS, p)) fail(`unsupported protocol "${p}" (tcp, udp, sctp or all)`);
         proto = PROTOS[p];
         break;
       }

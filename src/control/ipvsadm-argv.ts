@@ -104,13 +104,6 @@ export function scanArgv(tokens: readonly string[]): ParsedArgv & { error: PoptE
   }
 }
 
-/** popt over `tokens` (argv without argv[0]). Throws a PoptError worded like popt's messages. */
-export function splitArgv(tokens: readonly string[]): ParsedArgv {
-  const r = scanArgv(tokens);
-  if (r.error) throw r.error;
-  return { opts: r.opts, args: r.args };
-}
-
 function splitInto(tokens: readonly string[], opts: ParsedOpt[], args: string[]): void {
   function fail(reason: string): never { throw new PoptError(reason, opts.length === 0); }
   let i = 0;

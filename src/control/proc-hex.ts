@@ -14,7 +14,7 @@ export function hexSpace(v: number | bigint, w: number): string {
 }
 
 /** `%pI6`: eight groups of four lower-case hex digits. */
-export function fullIPv6(addr: string): string {
+function fullIPv6(addr: string): string {
   const b = parseIp(addr)?.bytes ?? new Uint8Array(16);
   const g: string[] = [];
   for (let i = 0; i < 16; i += 2) g.push(((b[i] << 8) | b[i + 1]).toString(16).padStart(4, "0"));

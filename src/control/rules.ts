@@ -49,7 +49,7 @@ export function isMarkLine(line: string): boolean {
   return tokens.length > 0 && IPTABLES_RE.test(basename(tokens[0]));
 }
 
-/** Apply one rules-file line to `rs`; throws LineError. Exposed for the CLI's interactive use. */
+/** Apply one rules-file line to `rs` (parseRules, line by line); throws LineError. */
 export function applyRuleLine(rs: RuleSet, line: string, lineNo: number): void {
   let tokens = tokenize(line);
   if (tokens.length === 0 || tokens[0].startsWith("#")) return;

@@ -14,10 +14,15 @@ const BITS: Record<string, number> = {
   "sh-fallback": SCHED1, "sh-port": SCHED2, "mh-fallback": SCHED1, "mh-port": SCHED2,
 };
 
+/** The bit of one flag name; undefined for anything else (also names Object.prototype has). */
+function flagBit(name: string): number | undefined {
+  return Object.hasOwn(BITS, name) ? BITS[name] : undefined;
+}
+
 /** Bits of a list of flag names (as stored in ServiceRule.schedFlags); unknown names are ignored. */
 export function schedFlagBits(names: readonly string[]): number {
   let bits = 0;
-  for (const n of names) bits |= BITS[n] ?? 0;
+  for (const n of names) bits |= flagBit(n) ?? 0;
   return bits;
 }
 
@@ -29,7 +34,7 @@ export function parseSchedFlags(sched: string, arg: string): number {
   const tokens = arg.split(",").filter((t) => t !== "");
   if (tokens.length === 0) tokens.push(arg);
   for (const flag of tokens) {
-    const b = BITS[flag];
+    const b = flagBit(flag);
     if (b === undefined) fail(`invalid scheduler flag \`${flag}'`);
     if ((flag.startsWith("sh-") && s !== "sh") || (flag.startsWith("mh-") && s !== "mh"))
       fail(`incompatible scheduler flag \`${flag}'`);

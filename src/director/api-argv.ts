@@ -65,12 +65,12 @@ export function destArgs(d: DestKey): string[] {
 
 export function destConfigArgs(d: DestConfig): string[] {
   const out = destArgs(d);
-  if (d.fwd !== undefined) out.push(FWD[d.fwd] ?? bad("fwd must be masq, droute or tunnel"));
+  if (d.fwd !== undefined) out.push(Object.hasOwn(FWD, d.fwd) ? FWD[d.fwd] : bad("fwd must be masq, droute or tunnel"));
   if (d.weight !== undefined) out.push(`--weight=${int("weight", d.weight)}`);
   if (d.uThreshold !== undefined) out.push(`--u-threshold=${int("uThreshold", d.uThreshold)}`);
   if (d.lThreshold !== undefined) out.push(`--l-threshold=${int("lThreshold", d.lThreshold)}`);
   if (d.tunType !== undefined) out.push(`--tun-type=${str("tunType", d.tunType)}`);
   if (d.tunPort !== undefined) out.push(`--tun-port=${int("tunPort", d.tunPort)}`);
-  if (d.tunCsum !== undefined) out.push(CSUM[d.tunCsum] ?? bad("tunCsum must be nocsum, csum or remcsum"));
+  if (d.tunCsum !== undefined) out.push(Object.hasOwn(CSUM, d.tunCsum) ? CSUM[d.tunCsum] : bad("tunCsum must be nocsum, csum or remcsum"));
   return out;
 }

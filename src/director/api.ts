@@ -20,7 +20,7 @@ import { RateEstimator } from "../stats/estimator.ts";
 import { DefenseTimer } from "../defense/index.ts";
 import type { MemorySource } from "../defense/avail.ts";
 import { AfPacketError } from "../io/afpacket.ts";
-import { Director as PacketPump } from "./director.ts";
+import { PacketDirector } from "./director.ts";
 import type { AfPacketSocketOptions } from "../native/addon.ts";
 import { VipInputDropError } from "./vip-input-drop.ts";
 import { LiveTarget } from "./live-target.ts";
@@ -77,13 +77,13 @@ export class Director {
   readonly estimator: RateEstimator;
   readonly defense: DefenseTimer;
   /** The packet pump, when interfaces were given. */
-  readonly pump: PacketPump | null;
+  readonly pump: PacketDirector | null;
   control: ControlServer | null = null;
   metrics: http.Server | null = null;
   private readonly logDrain: LogDrain;
   private closed = false;
 
-  private constructor(engine: Engine, target: LiveTarget, sysctls: SysctlSet, est: RateEstimator, def: DefenseTimer, pump: PacketPump | null, drain: LogDrain) {
+  private constructor(engine: Engine, target: LiveTarget, sysctls: SysctlSet, est: RateEstimator, def: DefenseTimer, pump: PacketDirector | null, drain: LogDrain) {
     this.engine = engine; this.target = target; this.sysctls = sysctls; this.estimator = est; this.defense = def; this.pump = pump; this.logDrain = drain;
   }
 
@@ -101,7 +101,7 @@ export class Director {
     const estimator = new RateEstimator({ enabled: sysctls.getInt("run_estimation") !== 0 });
     await o.beforeOpen?.(rules);
     const ifaces = o.ifaces ?? [];
-    const pump = ifaces.length ? new PacketPump({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh, vipInputDrop: o.vipInputDrop, socket: o.packetSocket && (() => ({ ...o.packetSocket })) }) : null;
+    const pump = ifaces.length ? new PacketDirector({ engine, ifaces, defense, estimator, logDrain: drain, log, vipNeigh: o.vipNeigh, vipInputDrop: o.vipInputDrop, socket: o.packetSocket && (() => ({ ...o.packetSocket })) }) : null;
     const target = new LiveTarget({ engine, rules, estimator, defense, sysctls, store, name: "running director", onApplied: () => pump?.refreshDests() });
     const d = new Director(engine, target, sysctls, estimator, defense, pump, drain);
     try {
@@ -110,7 +110,7 @@ export class Director {
         try { pump.start(); } catch (e) { if (e instanceof VipInputDropError) throw new WvsError("EVIPDROP", `cannot drop VIP input: ${e.message}`); throw e; }
       }
       if (o.socket) d.control = await openControl(o.socket, target, o.run ?? controlRun, log);
-      if (o.metrics) d.metrics = await openMetrics(o.metrics, target);
+      if (o.metrics) d.metrics = await openMetrics(o.metrics, target, log);
     } catch (e) { await d.close(); throw e; }
     return d;
   }

@@ -7,15 +7,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RuleSet } from "../control/model.ts";
-import { formatSave } from "../control/format-save.ts";
+import { formatRulesFile } from "../control/rules-file-target.ts";
 import { parseRules } from "../control/rules.ts";
 
-/** The state file's text for `rs`. */
+/** The state file's text for `rs`: a rules file's (rules-file-target.ts), without a `--set 0 0 0` line. */
 export function formatState(rs: RuleSet): string {
-  let text = formatSave(rs, { thresholds: true });
   const t = rs.timeouts;
-  if (t && (t.tcp || t.tcpfin || t.udp)) text += `--set ${t.tcp} ${t.tcpfin} ${t.udp}\n`;
-  return text;
+  return formatRulesFile(t && (t.tcp || t.tcpfin || t.udp) ? rs : { ...rs, timeouts: null });
 }
 
 /** fsync of a folder, so a rename in it is durable. */

@@ -7,7 +7,9 @@
 // small queue per address and go out when it resolves; beyond the queue, or when resolution fails,
 // they are dropped and counted. Timers: engine clock every second (idle expiry), the defense timer
 // every second, the estimator every 2 s. Frames go out with sendmmsg, or through a TPACKET transmit
-// ring when the `socket` options set txRing (one copy, one send() per batch). Node-only.
+// ring when the `socket` options set txRing (one copy, one send() per batch). With vipInputDrop the
+// kernel's IP input of VIP packets is dropped at the interfaces' ingress (vip-input-drop.ts, kept in
+// step with the VIPs, removed at stop). Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
@@ -46,7 +48,7 @@ export interface DirectorOptions {
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
 
-export class Director {
+export class PacketDirector {
   readonly engine: Engine;
   readonly resolver: Resolver;
   readonly ports = new Map<string, Port>();

@@ -16,19 +16,23 @@ export function parseListenAddr(text: string): { host: string; port: number } | 
   return { host: formatIp(hp.af, hp.bytes), port: hp.port };
 }
 
-/** Starts the endpoint; resolves once listening (rejects with the listen error). */
-export function serveMetrics(host: string, port: number, status: () => Promise<DirectorStatus>): Promise<http.Server> {
+/** Starts the endpoint; resolves once listening (rejects with the listen error). Later server errors (accept failing, e.g. EMFILE) go to `log`. */
+export function serveMetrics(host: string, port: number, status: () => Promise<DirectorStatus>, log: (line: string) => void = () => {}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = (req.url ?? "/").split("?")[0];
     if (url !== "/metrics" && url !== "/") { res.writeHead(404, { "content-type": "text/plain" }).end("not found; try /metrics\n"); return; }
     if (req.method !== "GET" && req.method !== "HEAD") { res.writeHead(405, { allow: "GET, HEAD" }).end(); return; }
-    status().then(
-      (st) => { const body = formatMetrics(st); res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body); },
+    status().then(formatMetrics).then(       // a status or formatting failure is a 500, never an unhandled rejection
+      (body) => { res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body); },
       (e) => { res.writeHead(500, { "content-type": "text/plain" }).end(`status failed: ${(e as Error).message}\n`); },
     );
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => { server.off("error", reject); resolve(server); });
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      server.on("error", (e) => log(`metrics endpoint: ${e.message}`));   // never an unhandled 'error' event
+      resolve(server);
+    });
   });
 }

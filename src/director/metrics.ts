@@ -13,7 +13,7 @@ type Labels = Record<string, string>;
 interface Sample { labels: Labels; value: number }
 interface Family { name: string; type: "counter" | "gauge"; help: string; samples: Sample[] }
 
-export const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/\n/g, "\\n");
+const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/\n/g, "\\n");
 const escapeHelp = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 
 export function serviceLabel(s: Pick<ServiceStatus, "af" | "proto" | "addr" | "port" | "fwmark">): string {

@@ -40,10 +40,10 @@ export async function openControl(path: string, target: AdmTarget, run: ControlR
 }
 
 /** Serves the metrics of `target` on `addr` (ADDR:PORT; EMETRICS when bad or in use). */
-export async function openMetrics(addr: string, target: AdmTarget): Promise<http.Server> {
+export async function openMetrics(addr: string, target: AdmTarget, log: (l: string) => void): Promise<http.Server> {
   const a = parseListenAddr(addr);
   if (!a) throw new WvsError("EMETRICS", `--metrics ${addr}: expected ADDR:PORT, e.g. 127.0.0.1:9100 or [::1]:9100`);
-  try { return await serveMetrics(a.host, a.port, () => target.status()); }
+  try { return await serveMetrics(a.host, a.port, () => target.status(), log); }
   catch (e) { throw new WvsError("EMETRICS", `cannot serve metrics on ${addr}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
 }
 

@@ -35,7 +35,7 @@ function nft(args: string[], input?: string): string {
 }
 
 /** The nft script that (re)creates the table for these interfaces and VIPs, in one transaction. */
-export function vipInputScript(ifaces: string[], vips: Vip[]): string {
+function vipInputScript(ifaces: string[], vips: Vip[]): string {
   const set = (name: string, type: string, addrs: string[]) =>
     `  set ${name} { type ${type};${addrs.length ? ` elements = { ${addrs.join(", ")} };` : ""} }\n`;
   const v4 = [...new Set(vips.filter((v) => v.af === 4).map((v) => v.addr))];

@@ -63,6 +63,11 @@ test("wvs proc ip_vs / ip_vs_stats / ip_vs_conn of a rules file", () => {
   assert.match(runSync("wvs.mjs", ["proc", "ip_vs_stats", "--rules", f]).stdout, /^ {3}Total Incoming/);
   assert.is(runSync("wvs.mjs", ["proc", "ip_vs_conn", "--rules", f]).stdout, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
   assert.is(runSync("wvs.mjs", ["proc", "nope", "--rules", f]).status, 2);
+  for (const inherited of ["constructor", "toString"]) {
+    const bad = runSync("wvs.mjs", ["proc", inherited, "--rules", f]);
+    assert.is(bad.status, 2, `${inherited}: ${bad.stderr}`);
+    assert.match(bad.stderr, /^wvs: usage: wvs proc ip_vs\|ip_vs_conn\|ip_vs_stats/);
+  }
 });
 
 test("the socket path: argv and -R stdin reach the director; its answer and exit code come back", async () => {

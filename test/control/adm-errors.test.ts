@@ -31,6 +31,8 @@ const cases: [string, string, number][] = [
   ["-A -t 10.0.0.1:80 -o", "One-Packet Scheduling is only for UDP virtual services\n", 2],
   ["-A -t 10.0.0.1:80 -b sh-port", "incompatible scheduler flag `sh-port'\n", 2],
   ["-A -t 10.0.0.1:80 -b nope", "invalid scheduler flag `nope'\n", 2],
+  ["-A -t 10.0.0.1:80 -b toString", "invalid scheduler flag `toString'\n", 2],
+  ["-A -t 10.0.0.1:80 -b __proto__", "invalid scheduler flag `__proto__'\n", 2],
   ["-A -t 10.0.0.1:80 -p 0", "invalid timeout value `0' specified\n", 2],
   ["-A -t [2001:db8::1]:80 -p -M 129", "illegal ipv6 netmask specified\n", 2],
   ["-A -f 0", "invalid fwmark value `0' specified\n", 2],

@@ -115,6 +115,8 @@ const bad: [string, string][] = [
   ["iptables -t mangle -A PREROUTING ! -d 10.0.0.1 -j MARK --set-mark 1", "negation (!) is not supported in mark rules"],
   ["iptables -t mangle -A PREROUTING --dport 80 -p tcp -j MARK --set-mark 1", "--dport needs -p tcp, udp or sctp"],
   ["iptables -t mangle -A PREROUTING -p icmp -j MARK --set-mark 1", "unsupported protocol \"icmp\" (tcp, udp, sctp or all)"],
+  ["iptables -t mangle -A PREROUTING -p constructor -j MARK --set-mark 1", "unsupported protocol \"constructor\" (tcp, udp, sctp or all)"],
+  ["iptables -t mangle -A PREROUTING -p __proto__ -j MARK --set-mark 1", "unsupported protocol \"__proto__\" (tcp, udp, sctp or all)"],
   ["iptables -t mangle -A PREROUTING -p tcp -m multiport --dports 1,2 -j MARK --set-mark 1", "unsupported match \"-m multiport\""],
   ["iptables -t mangle -A PREROUTING -p tcp --dport 90:80 -j MARK --set-mark 1", "invalid port/port range \"90:80\""],
   ["iptables -t mangle -A PREROUTING -p tcp --dport http -j MARK --set-mark 1", "invalid port/port range \"http\""],

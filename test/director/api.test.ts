@@ -59,6 +59,8 @@ test("errors carry stable codes; a failed change changes nothing", async () => {
     assert.is(await code(d.addService({ ...WEB, addr: "not-an-address" })), "EINVAL");
     assert.is(await code(d.addDest(WEB, { addr: "192.168.1.5", weight: 1.5 })), "EINVAL");
     assert.is(await code(d.addService({ proto: "icmp" as never, addr: "10.0.0.1", port: 1 })), "EINVAL");
+    assert.is(await code(d.addDest(WEB, { addr: "192.168.1.5", fwd: "toString" as never })), "EINVAL");    // an inherited name is no method
+    assert.is(await code(d.addDest(WEB, { addr: "192.168.1.5", tunCsum: "constructor" as never })), "EINVAL");
     assert.is(await code(d.addService({ proto: "tcp", addr: "10.0.0.1" })), "EINVAL");     // zero port, not persistent
     // engine refusal: the service table holds 4 (index 0 reserved -> 3 usable at most); fill it
     let refused = "";

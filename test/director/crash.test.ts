@@ -13,8 +13,8 @@ import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { NsProc, labUnavailable } from "../../src/lab/topology.ts";
-import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
+import { NsProc } from "../../src/lab/topology.ts";
+import { liveUnavailable } from "../helpers/lab-suite.ts";
 import type { ControlResponse } from "../../src/control/target.ts";
 import { root } from "../helpers/paths.ts";
 import { skipSuite } from "../helpers/skip.ts";
@@ -74,10 +74,8 @@ async function waitSocket(sock: string, proc: NsProc): Promise<Client> {
   return Client.open(sock);
 }
 
-const why = labUnavailable();
-const addon = why ? null : nativeAddon();
+const why = liveUnavailable();
 if (why) skipSuite("director crash durability", why);
-else if (!addon || typeof addon.openSocket !== "function") skipSuite("director crash durability", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
 else {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-crash-"));
   const state = path.join(tmp, "state"), sock = path.join(tmp, "wvs.sock");

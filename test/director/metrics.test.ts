@@ -11,6 +11,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { Director } from "../../src/director/api.ts";
 import { formatMetrics } from "../../src/director/metrics.ts";
+import { serveMetrics } from "../../src/director/metrics-http.ts";
 import { replayCapture } from "../../src/replay/replay.ts";
 import { parseRules } from "../../src/control/rules.ts";
 import type { DirectorStatus } from "../../src/control/target.ts";
@@ -177,6 +178,27 @@ test("label values and HELP text are escaped so a reader gets them back", () => 
   assert.is(one(e, "wvs_bytes_total", { direction: "out" }), 5);
   // the reader is strict: an unescaped quote is refused (so the check above can fail)
   assert.throws(() => parseExposition("# HELP x y\n# TYPE x gauge\nx{a=\"b\"c\"} 1\n"));
+});
+
+test("a status the formatter cannot read is a 500 with the reason, and the endpoint keeps serving", async () => {
+  const server = await serveMetrics("127.0.0.1", 0, async () => ({}) as DirectorStatus);
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(url);
+      assert.is(r.status, 500);
+      assert.match(await r.text(), /^status failed: /);
+    }
+  } finally { server.close(); }
+});
+
+test("a server error after start (accept failing) is logged, not an unhandled 'error' event", async () => {
+  const logged: string[] = [];
+  const server = await serveMetrics("127.0.0.1", 0, async () => ({}) as DirectorStatus, (l) => logged.push(l));
+  try {
+    server.emit("error", Object.assign(new Error("accept EMFILE"), { code: "EMFILE" }));
+    assert.equal(logged, ["metrics endpoint: accept EMFILE"]);
+  } finally { server.close(); }
 });
 
 test.run();

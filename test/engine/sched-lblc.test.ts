@@ -8,7 +8,7 @@ import { loadEngine } from "../../src/engine/load-node.ts";
 import { parseRules } from "../../src/control/rules.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import * as A from "../../src/engine/abi.ts";
-import { Rig, MINUTE, HZ, MAX_SIZE, SET_LBLC_EXPIRATION, bucketOf, daddrOf } from "../helpers/locality.ts";
+import { Rig, HZ, MAX_SIZE, SET_LBLC_EXPIRATION, bucketOf, daddrOf } from "../helpers/locality.ts";
 
 const X = "203.0.113.10", Y = "203.0.113.20", Z = "203.0.113.30";
 

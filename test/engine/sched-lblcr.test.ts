@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import { parseRules } from "../../src/control/rules.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import * as A from "../../src/engine/abi.ts";
-import { Rig, HZ, MINUTE, daddrOf } from "../helpers/locality.ts";
+import { Rig, HZ, daddrOf } from "../helpers/locality.ts";
 
 const X = "203.0.113.10", Y = "203.0.113.20", Z = "203.0.113.30";
 

@@ -16,11 +16,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
-import { skipSuite } from "../helpers/skip.ts";
-import { labSuite } from "../helpers/lab-suite.ts";
+import { labSuite, runLive } from "../helpers/lab-suite.ts";
 import { fanoutMember } from "../helpers/cbpf.ts";
-import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
-import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/topology.ts";
+import { Lab, NsProc, countOf as count } from "../../src/lab/topology.ts";
 import { parseRules } from "../../src/control/rules.ts";
 import { buildFrame } from "../../src/wire/build.ts";
 import { fanoutKeys, fanoutProgram } from "../../src/director/fanout-bpf.ts";
@@ -30,7 +28,6 @@ const lab = new Lab({ prefix: `wvs-w${process.pid}`, realServers: 2, cwd: root }
 const VIP = lab.vip;
 const WVS = path.join(root, "bin/wvs.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-workers-"));
-const addon = nativeAddon();
 const CLIENTS = Array.from({ length: 8 }, (_, i) => `198.18.0.${11 + i}`);
 
 function startDirector(rules: string, extra: string[] = []): NsProc {
@@ -234,7 +231,4 @@ live("--workers with a socket that cannot be opened: says so and exits 1", () =>
   assert.match(r.stderr, /cannot open AF_PACKET socket on nosuch0: no such interface/);
 });
 
-const why = labUnavailable();
-if (why) skipSuite("wvs director --workers live", why);
-else if (!addon || typeof addon.openSocket !== "function") skipSuite("wvs director --workers live", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
-else live.run();
+runLive(live, "wvs director --workers live");

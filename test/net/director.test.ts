@@ -10,10 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
-import { skipSuite } from "../helpers/skip.ts";
-import { labSuite } from "../helpers/lab-suite.ts";
-import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
-import { Lab, NsProc, countOf as count, labUnavailable } from "../../src/lab/topology.ts";
+import { labSuite, runLive } from "../helpers/lab-suite.ts";
+import { Lab, NsProc, countOf as count } from "../../src/lab/topology.ts";
 import { linkMac, neighMac, untilTrue } from "../helpers/lab-neigh.ts";
 
 const lab = new Lab({ prefix: `wvs-d${process.pid}`, realServers: 2, cwd: root });
@@ -21,7 +19,6 @@ const NS = { d: lab.director };
 const VIP = lab.vip;
 const WVS = path.join(root, "bin/wvs.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-director-"));
-const addon = nativeAddon();
 const requests = (n: number, udp = false) => lab.requests(n, { udp });
 const directReturn = (on: boolean) => lab.directReturn(on);
 
@@ -207,7 +204,4 @@ live("no such interface / no addon: says so and exits 1", () => {
   assert.match(r.stderr, /cannot open AF_PACKET socket on nosuch0: no such interface/);
 });
 
-const why = labUnavailable();
-if (why) skipSuite("wvs director live", why);
-else if (!addon || typeof addon.openSocket !== "function") skipSuite("wvs director live", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
-else live.run();
+runLive(live, "wvs director live");

@@ -12,11 +12,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
-import { skipSuite } from "../helpers/skip.ts";
-import { labSuite } from "../helpers/lab-suite.ts";
+import { labSuite, runLive } from "../helpers/lab-suite.ts";
 import { haveTshark, tsharkFields } from "../helpers/tshark.ts";
-import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
-import { Lab, LAB_CLIENT6, NsProc, countOf, labUnavailable } from "../../src/lab/topology.ts";
+import { Lab, LAB_CLIENT6, NsProc, countOf } from "../../src/lab/topology.ts";
 import { linkMac, neighMac, untilTrue } from "../helpers/lab-neigh.ts";
 
 const lab = new Lab({ prefix: `wvs-6${process.pid}`, realServers: 2, cwd: root, ipv6: true });
@@ -24,7 +22,6 @@ const VIP = lab.vip, VIP6 = lab.vip6;
 const WVS = path.join(root, "bin/wvs.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-director6-"));
 fs.chmodSync(tmp, 0o755);
-const addon = nativeAddon();
 const RUNNING = /running on vd-c, vd-r1, vd-r2 with \d+ services/;
 
 function startDirector(rules: string, extra: string[] = []): NsProc {
@@ -156,7 +153,4 @@ live("start-up check: an IPv6 VIP without a route in the director's namespace is
   }
 });
 
-const why = labUnavailable();
-if (why) skipSuite("wvs director live over IPv6", why);
-else if (!addon || typeof addon.openSocket !== "function") skipSuite("wvs director live over IPv6", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
-else live.run();
+runLive(live, "wvs director live over IPv6");

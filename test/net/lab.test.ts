@@ -10,18 +10,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
-import { skipSuite } from "../helpers/skip.ts";
-import { labSuite } from "../helpers/lab-suite.ts";
+import { labSuite, runLive } from "../helpers/lab-suite.ts";
 import { haveTshark, tsharkFields } from "../helpers/tshark.ts";
-import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
-import { Lab, LAB_CLIENT, NsProc, countOf, labUnavailable } from "../../src/lab/topology.ts";
+import { Lab, LAB_CLIENT, NsProc, countOf } from "../../src/lab/topology.ts";
 
 const lab = new Lab({ prefix: `wvs-t${process.pid}`, realServers: 3, cwd: root });
 const VIP = lab.vip;
 const WVS = path.join(root, "bin/wvs.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-lab-test-"));
 fs.chmodSync(tmp, 0o755);
-const addon = nativeAddon();
 const RUNNING = /running on vd-c, vd-r1, vd-r2, vd-r3 with 1 services/;
 
 function rulesFile(name: string, sched: string, fwd: string, weights = [1, 1, 1]): string {
@@ -208,7 +205,4 @@ live("npm start's launcher unprivileged: says why and replays the bundled captur
   assert.match(r.stdout, /IP Virtual Server version/);
 });
 
-const why = labUnavailable();
-if (why) skipSuite("wvs lab live", why);
-else if (!addon || typeof addon.openSocket !== "function") skipSuite("wvs lab live", `native addon unavailable (${nativeAddonError() || "built without AF_PACKET"})`);
-else live.run();
+runLive(live, "wvs lab live");

@@ -59,6 +59,12 @@ test("wvs web --port 0 prints its URL and serves the page, the wasm and the prel
     assert.is((await get("..%2f..%2fpackage.json")).status, 403);
     assert.is((await get("nope.js")).status, 404);
     assert.is((await get("%E0%A4%A")).status, 400, "a malformed escape is refused, the server stays up");
+    assert.is((await get("a%00b")).status, 400, "a NUL in the path is refused, the server stays up");
+    const raw = await new Promise<string>((resolve, reject) => {           // fetch() cannot send a request target URL() refuses
+      const u = new URL(url), c = net.connect(Number(u.port), u.hostname, () => c.write("GET //[ HTTP/1.1\r\nHost: x\r\n\r\n"));
+      let got = ""; c.on("data", (d) => { got += d; c.destroy(); resolve(got); }); c.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /, "an unparsable request target is refused, the server stays up");
     assert.is((await get("")).status, 200);
   } finally { child.kill("SIGTERM"); }
 });

@@ -10,7 +10,7 @@ import { addrPort } from "./summary-view.ts";
 /** How many entries the page asks the director for. */
 export const LIVE_CONN_LIMIT = 1000;
 
-export function liveConnRows(list: ConnStatus[]): ConnRow[] {
+function liveConnRows(list: ConnStatus[]): ConnRow[] {
   return list.map((c, k) => ({
     id: k + 1, proto: c.proto, client: addrPort(c.caddr, c.cport),
     virtual: c.fwmark ? `FWM ${c.fwmark}` : addrPort(c.vaddr, c.vport), dest: addrPort(c.daddr, c.dport),

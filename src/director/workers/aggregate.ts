@@ -15,7 +15,7 @@ function addCounters<T extends Counters>(into: T, from: Counters): void {
 }
 
 /** The listing of all workers (worker 0's order; a service or dest only some workers have is appended). */
-export function sumSnapshots(snaps: Snapshot[]): Snapshot {
+function sumSnapshots(snaps: Snapshot[]): Snapshot {
   const services: ServiceStatus[] = [];
   const byKey = new Map<string, ServiceStatus>();
   for (const snap of snaps) for (const s of snap.services) {
@@ -33,13 +33,13 @@ export function sumSnapshots(snaps: Snapshot[]): Snapshot {
   return { connTabSize: snaps.reduce((n, s) => n + s.connTabSize, 0), services };
 }
 
-export function sumTotals(all: Counters[]): Counters {
+function sumTotals(all: Counters[]): Counters {
   const t: Counters = { conns: 0, inpkts: 0, outpkts: 0, inbytes: 0, outbytes: 0 };
   for (const c of all) addCounters(t, c);
   return t;
 }
 
-export function sumCounters(all: DirectorCounters[]): DirectorCounters {
+function sumCounters(all: DirectorCounters[]): DirectorCounters {
   const t = { ...all[0] };
   for (const k of Object.keys(t) as (keyof DirectorCounters)[]) t[k] = all.reduce((n, c) => n + c[k], 0);
   return t;

@@ -49,7 +49,7 @@ export class PoolDirector {
     try {
       await seedState(start);
       if (o.socket) d.control = await openControl(o.socket, target, o.run ?? controlRun, log);
-      if (o.metrics) d.metrics = await openMetrics(o.metrics, target);
+      if (o.metrics) d.metrics = await openMetrics(o.metrics, target, log);
     } catch (e) { await d.close(); throw e; }
     return d;
   }

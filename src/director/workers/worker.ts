@@ -1,5 +1,5 @@
 // One worker thread of a multi-worker director: its own engine (rules, conns, persistence templates,
-// schedulers), its own Director with an AF_PACKET socket on every interface joined to that
+// schedulers), its own PacketDirector (director.ts) with an AF_PACKET socket on every interface joined to that
 // interface's PACKET_FANOUT_CBPF group (fanout-bpf.ts steers each frame by its client address), its
 // own timers (engine clock, defense, debug log) and its own watch of the --sysctl-file. The main
 // thread (pool.ts) owns the rules: it sends reloads (and undoes the last one when another worker
@@ -12,7 +12,7 @@ import { LogDrain } from "../../engine/log.ts";
 import { RateEstimator } from "../../stats/estimator.ts";
 import { DefenseTimer } from "../../defense/index.ts";
 import { systemSource } from "../../defense/meminfo.ts";
-import { Director } from "../director.ts";
+import { PacketDirector } from "../director.ts";
 import { applyDiff, restoreConfig } from "../reload.ts";
 import { connList, connsByState, defenseStatus, engineTimeouts } from "../engine-status.ts";
 import { sameService } from "../../control/ruleset-apply.ts";
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const defense = new DefenseTimer({ vars: sysctls.defense(), memory: systemSource });
   // rates are estimated by the main thread over the summed counters; this one only carries run_estimation
   const estimator = new RateEstimator({ enabled: false });
-  const director = new Director({
+  const director = new PacketDirector({
     engine, ifaces: init.ifaces, defense, logDrain, log: say, vipNeigh: init.vipNeigh,
     // no reopening of its own after a link-down: the pool re-joins the group in worker order
     socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program, reopen: false }),
