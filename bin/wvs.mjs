@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Entry of the `wvs` command: loads the TypeScript CLI through tsx.
-import { register } from "tsx/esm/api";
-register();
-await import("../src/cli/wvs.ts");
+// Entry of the `wvs` command: runs the CLI from src/ (tsx, in a checkout) or dist/ (bin/entry.mjs).
+import { cliModule } from "./entry.mjs";
+await import(await cliModule("cli/wvs"));

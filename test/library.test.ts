@@ -1,11 +1,11 @@
-// The package's own entry resolves by name (`import ... from "wvs"`, package.json "exports") and is
-// enough to load the engine, apply an ipvsadm rules text, replay the bundled demo capture and print
+// The library entry (src/index.ts, what `import ... from "wvs"` loads once compiled to dist/; the
+// packaged resolution is library-dist.test.ts) is enough to load the engine, apply an ipvsadm rules text, replay the bundled demo capture and print
 // the ipvsadm table — the embedding path a Node appliance would use.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fs from "node:fs";
 import path from "node:path";
-import * as wvs from "wvs";
+import * as wvs from "../src/index.ts";
 import { root } from "./helpers/paths.ts";
 
 test("import from \"wvs\": engine, rules, replay, table", async () => {

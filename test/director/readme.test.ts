@@ -1,5 +1,6 @@
 // The README's "Embedding wvs" example, run as written (the block after <!-- embedding-example -->)
-// in a scratch folder inside the package (so `import "wvs"` resolves to this checkout); its output
+// in a scratch folder inside the package (so `import "wvs"` resolves to this checkout: its src/ through
+// the "wvs-source" export condition, never a stale dist/; library-dist.test.ts covers dist); its output
 // and the state file it leaves are what the example's own lines imply.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -18,7 +19,7 @@ test("README embedding example runs and does what it says", () => {
   fs.mkdirSync(dir, { recursive: true });
   try {
     fs.writeFileSync(path.join(dir, "example.ts"), code);
-    const r = spawnSync(process.execPath, ["--import", "tsx", "example.ts"], { cwd: dir, encoding: "utf8", timeout: 60000 });
+    const r = spawnSync(process.execPath, ["--conditions=wvs-source", "--import", "tsx", "example.ts"], { cwd: dir, encoding: "utf8", timeout: 60000 });
     assert.is(r.status, 0, r.stderr);
     assert.is(r.stdout, "no such service\n0 0\n");
     assert.is(fs.readFileSync(path.join(dir, "wvs.state"), "utf8"),

@@ -36,7 +36,8 @@ export class PoolError extends Error {
   constructor(message: string, readonly code: string) { super(message); this.name = "PoolError"; }
 }
 
-const BOOT = new URL("./boot.mjs", import.meta.url);
+// Compiled (dist/*.js) the worker module runs as it is; from src/ boot.mjs registers tsx first.
+const BOOT = import.meta.url.endsWith(".js") ? new URL("./worker.js", import.meta.url) : new URL("./boot.mjs", import.meta.url);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function linkUp(iface: string): boolean {
   try { return nativeAddon()?.linkInfo(iface).up ?? false; } catch { return false; }
