@@ -66,7 +66,8 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
 
 /**
  * A replay that can stop and resume: step() processes up to n more packets (the browser page replays
- * in slices this way); result() is the summary so far. replayReader is step(Infinity) then result().
+ * in slices this way), stepUntil(t) only those at or before capture time t (seek); result() is the
+ * summary so far. replayReader is step(Infinity) then result().
  */
 export class ReplayRun {
   private readonly vips: Uint8Array[];
@@ -166,9 +167,10 @@ export class ReplayRun {
     const stopAt = Math.min(this.limit, this.packets + n);
     const total = r.bytes.length;
     const t0 = this.clock();
+    let held = this.held;
     try {
       while (this.packets < stopAt) {
-        if (this.held) this.held = false;
+        if (held) held = this.held = false;
         else if (!r.next()) { this.ended = true; break; }
         const t = r.tsSec + r.tsFracNs / 1e9;
         if (t > untilSec) { this.held = true; break; }
