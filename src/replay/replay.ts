@@ -66,7 +66,8 @@ export function replayReader(engine: Engine, r: CaptureReader, rules: RuleSet, o
 
 /**
  * A replay that can stop and resume: step() processes up to n more packets (the browser page replays
- * in slices this way); result() is the summary so far. replayReader is step(Infinity) then result().
+ * in slices this way), stepUntil(t) only those at or before capture time t (seek); result() is the
+ * summary so far. replayReader is step(Infinity) then result().
  */
 export class ReplayRun {
   private readonly vips: Uint8Array[];
@@ -91,6 +92,12 @@ export class ReplayRun {
   lastTime = NaN;
   /** Set once the capture (or the limit) is exhausted. */
   ended = false;
+  /**
+   * True when stepUntil() read a packet later than its target and left it unconsumed: the reader
+   * still sits on it (a cursor's fields stay valid until next()), and the following step takes it
+   * first. Peeking this way needs no rewind in either reader (pcapng's interface state included).
+   */
+  private held = false;
   captureError: string | undefined;
 
   constructor(readonly engine: Engine, readonly reader: CaptureReader, readonly rules: RuleSet, readonly opts: ReplayOptions = {}) {
@@ -140,16 +147,34 @@ export class ReplayRun {
    * Replays up to `n` more packets and processes the pending batch before returning. Returns false
    * once the capture (or the limit) is done.
    */
-  step(n: number): boolean {
+  step(n: number): boolean { return this.advance(n, Infinity); }
+
+  /**
+   * Seek: replays up to `n` more packets whose capture time (seconds, as lastTime) is at most
+   * `tsSec`, stopping on the last such packet without consuming the first later one. Returns true
+   * while more packets at or before `tsSec` may follow (call again), false once the target or the
+   * end of the capture is reached.
+   */
+  stepUntil(tsSec: number, n = Infinity): boolean {
+    const before = this.packets;
+    this.advance(n, tsSec);
+    return !this.ended && !this.held && this.packets - before >= n;
+  }
+
+  private advance(n: number, untilSec: number): boolean {
     if (this.ended) return false;
     const { engine, reader: r, rules, vips, opts } = this;
     const stopAt = Math.min(this.limit, this.packets + n);
     const total = r.bytes.length;
     const t0 = this.clock();
+    let held = this.held;
     try {
       while (this.packets < stopAt) {
-        if (!r.next()) { this.ended = true; break; }
-        this.lastTime = r.tsSec + r.tsFracNs / 1e9;
+        if (held) held = this.held = false;
+        else if (!r.next()) { this.ended = true; break; }
+        const t = r.tsSec + r.tsFracNs / 1e9;
+        if (t > untilSec) { this.held = true; break; }
+        this.lastTime = t;
         if (this.timers.length) this.runTimers(r.tsSec);
         this.packets++;
         const need = r.caplen + LINK_SLACK;

@@ -1,7 +1,8 @@
 // The page end to end: a capture generated with the project's packet builder is replayed by
 // `wvs replay --json` and by the page (headless Chromium, files preloaded by the web server,
 // ?autoplay=max); the page's data-testid numbers must equal the CLI's. A screenshot is kept in
-// test-artifacts/. Also: seeking replays only up to the chosen capture time, live mode shows a
+// test-artifacts/. Also: seeking replays exactly the packets tshark counts up to the chosen capture
+// time, the static build on a plain HTTP server asks for no preload and logs no error, live mode shows a
 // (fake) director's status, and a real library Director's conns (frames from the src/wire builder
 // pushed into its engine) in the live conn table.
 import { test } from "uvu";
@@ -10,9 +11,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import net from "node:net";
+import http from "node:http";
 import { spawnSync } from "node:child_process";
 import { root } from "../helpers/paths.ts";
 import { skipSuite } from "../helpers/skip.ts";
+import { haveTshark, tsharkFields } from "../helpers/tshark.ts";
 import { ensureChromium, loadPlaywright, CHROMIUM_ARGS, type PwBrowser, type PwPage } from "../helpers/browser.ts";
 import { shopExample } from "../../src/fixtures/web-examples.ts";
 import { ensureWebBuild } from "../../src/cli/web-build.ts";
@@ -117,8 +120,10 @@ else {
         await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
         await page.evaluate(() => { const s = document.getElementById("seek") as HTMLInputElement; s.value = "20"; s.dispatchEvent(new Event("change")); });
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="packets"]')?.textContent) > 0, null, { timeout: 30_000 });
+        // tshark counts the frames at or before 20 s after the first: the seek stops exactly there
         const packets = await num(page, "packets");
         assert.ok(packets > 0 && packets < ex.packets, `${packets} of ${ex.packets} packets at 20 s of 40`);
+        if (haveTshark) assert.is(packets, tsharkFields(capture, ["frame.time_relative"]).filter((r) => Number(r[0]) <= 20).length, "packets replayed by the seek to 20 s");
         assert.is(await text(page, "replay-state"), "paused");
         assert.equal(errors, []);
       });
@@ -143,6 +148,29 @@ else {
         assert.equal(errors, []);
       });
     } finally { await srv.close(); }
+  });
+
+  test("the static build served by a plain HTTP server asks for no preload and logs no console error", async () => {
+    const web = path.join(root, "build/web");
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      const p = new URL(req.url ?? "/", "http://x").pathname;
+      asked.push(p);
+      const file = path.join(web, p === "/" ? "index.html" : p);
+      const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".html") ? "text/html" : "application/octet-stream";
+      if (!file.startsWith(web + path.sep) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { "content-type": type }); res.end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      await withPage(`http://127.0.0.1:${port}/`, async (page, errors) => {
+        await page.click("#load-example");
+        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        assert.equal(errors, []);
+        assert.not.ok(asked.includes("/preload.json"), asked.join(" "));
+      });
+    } finally { server.closeAllConnections(); await new Promise<void>((resolve) => server.close(() => resolve())); }
   });
 
   test("files picked with the inputs load and replay (nothing preloaded)", async () => {

@@ -49,6 +49,8 @@ test("wvs web --port 0 prints its URL and serves the page, the wasm and the prel
     const index = await get("");
     assert.is(index.status, 200); assert.match(index.type, /text\/html/);
     assert.match(new TextDecoder().decode(index.body), /data-testid="replay-state"/);
+    assert.match(new TextDecoder().decode(index.body), /<meta name="wvs-preload" content="preload.json">/, "wvs web tells the page to fetch its preload");
+    assert.not.match(fs.readFileSync(path.join(root, "build/web/index.html"), "utf8"), /wvs-preload/, "the static build has no preload marker");
     const wasm = await get("engine.wasm");
     assert.is(wasm.type, "application/wasm");
     assert.equal(Array.from(wasm.body.subarray(0, 4)), [0, 0x61, 0x73, 0x6d], "wasm magic");
@@ -67,6 +69,24 @@ test("wvs web --port 0 prints its URL and serves the page, the wasm and the prel
     assert.match(raw, /^HTTP\/1\.1 400 /, "an unparsable request target is refused, the server stays up");
     assert.is((await get("")).status, 200);
   } finally { child.kill("SIGTERM"); }
+});
+
+test("wvs web on a port in use prints one clear line and exits 1 (no stack trace)", async () => {
+  ensureWebBuild();
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const port = (holder.address() as net.AddressInfo).port;
+  try {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [wvsBin, "web", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      const timer = setTimeout(() => { child.kill("SIGTERM"); reject(new Error(`still running on a taken port: ${stderr}`)); }, 60_000);
+      child.stderr!.on("data", (d) => { stderr += d; });
+      child.on("exit", (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+    });
+    assert.is(r.code, 1, r.stderr);
+    assert.is(r.stderr.trim(), `wvs web: port ${port} on 127.0.0.1 is in use`);
+  } finally { await new Promise<void>((resolve) => holder.close(() => resolve())); }
 });
 
 /** The first `n` server-sent events of /live/events, as [event name, data]. */

@@ -1,5 +1,5 @@
 // The page's main thread: file inputs and drop zone (capture, rules, optional sysctl.conf), bundled
-// examples, files preloaded by `wvs web` (preload.json), play / pause / speed / seek, and the views,
+// examples, files preloaded by `wvs web` (preload.json, named by a meta tag only `wvs web` adds), play / pause / speed / seek, and the views,
 // drawn from the view models the replay worker (worker.ts) or the live feed (live-view.ts) produce.
 // `?autoplay=max` (or ?autoplay=<speed>) starts the preloaded or first example replay at once.
 import type { ConnQuery, FromWorker, LoadRequest, ToWorker, ViewModel } from "./protocol.ts";
@@ -171,7 +171,9 @@ async function init(): Promise<void> {
     if (x) void loadUrls({ capture: x.capture, captureName: x.capture.split("/").pop()!, rules: x.rules, rulesName: x.rules.split("/").pop()!, reflect: x.reflect }, play).catch(showError);
   };
   $("load-example").addEventListener("click", () => pickExample(autoplay));
-  const pre: Preload = await fetch("preload.json").then((r) => (r.ok ? r.json() : {}), () => ({}));
+  // only `wvs web` has preloads: it adds this meta tag to index.html (a static server serves none)
+  const preUrl = document.querySelector<HTMLMetaElement>('meta[name="wvs-preload"]')?.content;
+  const pre: Preload = preUrl ? await fetch(preUrl).then((r) => (r.ok ? r.json() : {}), () => ({})) : {};
   if (pre.live) { startLive(pre.title ?? "live director"); return; }
   if (pre.capture && pre.rules) {
     await loadUrls({ capture: pre.capture, captureName: pre.captureName ?? "capture", rules: pre.rules, rulesName: pre.rulesName ?? "rules", reflect: !!pre.reflect, sysctl: pre.sysctl, availPages: pre.availPages }, autoplay);

@@ -1,7 +1,7 @@
 // The page's replay worker (a module Web Worker): owns the engine (the same build/engine.wasm as the
 // CLI), reads the capture with the project's reader, and replays it in slices through ReplayRun on
 // the capture's clock at the requested speed, posting a view model (protocol.ts) a few times a
-// second so the page stays responsive. Seek restarts the replay and fast-forwards to the time.
+// second so the page stays responsive. Seek restarts the replay and fast-forwards to the last packet at or before the time.
 import { Engine } from "../../src/engine/engine.ts";
 import { openCapture } from "../../src/io/capture-reader.ts";
 import { parseRules } from "../../src/control/rules.ts";
@@ -91,13 +91,17 @@ function fail(e: unknown): void {
   post({ type: "view", view: cur ? { ...view("error"), message: msg } : empty });
 }
 
-/** Replays until capture time `relSec` (or the end) as fast as possible. */
+/**
+ * Replays as fast as possible up to and including the last packet whose capture time is at most
+ * `relSec` after the first packet's (or to the end); the first later packet is left unread.
+ */
 function fastForward(relSec: number): void {
   const c = cur!;
   if (c.record) c.run.maxBatch = RECORD_BATCH;
-  while (!c.run.ended && (Number.isNaN(c.run.lastTime) || c.run.lastTime - c.startSec < relSec)) {
-    c.run.step(256);
-    c.rec.sample(c.run.lastTime, c.t.defense);
+  const until = c.startSec + relSec;
+  for (let more = true; more;) {
+    more = c.run.stepUntil(until, 256);
+    if (!Number.isNaN(c.run.lastTime)) c.rec.sample(c.run.lastTime, c.t.defense);
   }
 }
 
