@@ -31,7 +31,8 @@ function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 10000 });
   if (r.status !== 0) throw new LabError(`${cmd} ${args.join(" ")}: ${(r.stderr ?? "").trim() || r.error?.message || `exit ${r.status}`}`);
 }
-const ip = (...args: string[]) => run("ip", args);
+/** Runs `ip ARGS` (iproute2), throwing a LabError with its stderr when it fails. */
+export const ip = (...args: string[]) => run("ip", args);
 
 /** Why the live lab cannot run here, or null when it can (Linux, root, `ip netns`). */
 export function labUnavailable(): string | null {

@@ -6,6 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
+import { ip } from "../../src/lab/topology.ts";
 import path from "node:path";
 import { root } from "../helpers/paths.ts";
 import { skipSuite } from "../helpers/skip.ts";
@@ -13,7 +14,6 @@ import { nativeAddon, nativeAddonError } from "../../src/native/addon.ts";
 
 const NS = `wvs-f${process.pid}`;
 const live = suite("AF_PACKET cBPF fanout");
-const ip = (...a: string[]) => { const r = spawnSync("ip", a, { encoding: "utf8", timeout: 10000 }); if (r.status !== 0) throw new Error(`ip ${a.join(" ")}: ${r.stderr}`); };
 
 live.before(() => {
   ip("netns", "add", NS);

@@ -6,6 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { ip } from "../../src/lab/topology.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,10 +22,6 @@ const haveIp = spawnSync("ip", ["-V"], { encoding: "utf8" }).status === 0;
 const isRoot = process.getuid?.() === 0;
 const addon = nativeAddon();
 
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr.trim()}`);
-}
 
 function setup(): void {
   ip("netns", "add", NSA);

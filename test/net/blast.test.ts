@@ -7,6 +7,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { ip } from "../../src/lab/topology.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,10 +27,6 @@ const haveIp = spawnSync("ip", ["-V"], { encoding: "utf8" }).status === 0;
 const isRoot = process.getuid?.() === 0;
 const addon = nativeAddon();
 
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr.trim()}`);
-}
 function teardown(): void { for (const ns of [NSA, NSB]) spawnSync("ip", ["netns", "del", ns], { timeout: 10000 }); }
 function setup(): void {
   for (const ns of [NSA, NSB]) { ip("netns", "add", ns); ip("-n", ns, "link", "set", "lo", "up"); }
