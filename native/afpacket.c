@@ -310,7 +310,8 @@ napi_value wvs_af_open(napi_env env, napi_callback_info info) {
   req.tp_frame_size = frame_size;
   req.tp_frame_nr = (uint32_t)(((uint64_t)block_size / frame_size) * block_nr);
   req.tp_retire_blk_tov = retire_ms;
-  req.tp_feature_req_word = TP_FT_REQ_FILL_RXHASH;
+  /* tp_feature_req_word stays 0: no TP_FT_REQ_FILL_RXHASH, whose per-frame flow dissection and siphash
+     in the receiving softirq cost more than the rest of the tap (perf); nothing reads tp_rxhash */
   if (setsockopt(s->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) < 0) { fail(env, s, errno, "setsockopt(PACKET_RX_RING)"); return NULL; }
   s->block_size = block_size;
   s->block_nr = block_nr;

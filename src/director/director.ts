@@ -54,6 +54,8 @@ export class PacketDirector {
   readonly ports = new Map<string, Port>();
   readonly counters: DirectorCounters = { batches: 0, rxFrames: 0, txFrames: 0, passFrames: 0, dropFrames: 0, queued: 0, flushed: 0, unresolvedDrops: 0, noDeviceDrops: 0, txFailed: 0 };
   private readonly pending = new Map<string, Uint8Array[]>();
+  /** The port of each hop, by object identity (a string-keyed ports lookup per frame showed in perf). */
+  private readonly hopPort = new WeakMap<Hop, Port>();
   private pendingTotal = 0;
   /** Next-hop entries by dest index (toward real servers) and by client address (NAT replies). */
   private destEntry: (HopEntry | undefined)[] = [];
@@ -184,6 +186,12 @@ export class PacketDirector {
     return e;
   }
 
+  private hopPortMiss(hop: Hop): Port | undefined {
+    const port = this.ports.get(hop.ifname);
+    if (port) this.hopPort.set(hop, port);
+    return port;
+  }
+
   private destEntryMiss(di: number): HopEntry | null {
     let a: string;
     try { a = this.engine.dest(di).addr; } catch { return null; }
@@ -211,7 +219,7 @@ export class PacketDirector {
       if (!ent) { this.counters.unresolvedDrops++; continue; }
       const hop = this.resolver.use(ent, now);
       if (!hop) { this.enqueue(ent.addr, u8.slice(off, off + len)); continue; }
-      if (hop !== lastHop) { lastHop = hop; port = this.ports.get(hop.ifname); }
+      if (hop !== lastHop) { lastHop = hop; port = this.hopPort.get(hop) ?? this.hopPortMiss(hop); }
       if (!port) { this.counters.noDeviceDrops++; continue; }
       const dst = hop.dstMac, src = port.mac;
       for (let i = 0; i < 6; i++) { u8[off + i] = dst[i]; u8[off + 6 + i] = src[i]; }
