@@ -1,14 +1,30 @@
 // What the single-engine director (director.ts) and the multi-worker one (director-workers.ts) share
 // on the command line: the stderr prefix, the start-up checks printed as warnings/notes, the exit
 // code of a start-up error, the `ipvsadm -L -n --stats` table they print (SIGUSR1, --stats-every, at
-// stop), and installing/removing the SIGUSR1/SIGHUP/SIGINT/SIGTERM handlers.
+// stop), installing/removing the SIGUSR1/SIGHUP/SIGINT/SIGTERM handlers, and the VIP input drop mode.
 import type { RuleSet, Snapshot } from "../control/model.ts";
 import { formatList } from "../control/format-list.ts";
 import type { RateEstimator } from "../stats/estimator.ts";
 import { startupChecks } from "../director/checks.ts";
 import { WvsError } from "../director/wvs-error.ts";
+import { VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
+import { UsageError, type Args } from "./args.ts";
 
 export const say = (l: string) => process.stderr.write(`wvs director: ${l}\n`);
+
+/**
+ * The VIP input drop (director/vip-input-drop.ts): on by default where nftables can install it
+ * ("auto"), --drop-vip-input insists on it (start fails without it), --no-drop-vip-input turns it off.
+ */
+export function vipInputDropMode(args: Args): boolean | "auto" {
+  const on = args.flags.has("drop-vip-input"), off = args.flags.has("no-drop-vip-input");
+  if (on && off) throw new UsageError("--drop-vip-input and --no-drop-vip-input contradict each other");
+  return on ? true : off ? false : "auto";
+}
+
+/** The start-up note of an installed VIP input drop. */
+export const vipInputDropNote = (ifaces: string[], taps: string) =>
+  `note: VIP packets are dropped at the netdev ingress of ${ifaces.join(", ")} after ${taps}, so this namespace's kernel does not run IP input on them (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched; --no-drop-vip-input turns this off)`;
 
 /** The `ipvsadm -L -n --stats` table of `snap` with the estimator's rates. */
 export function statsTable(estimator: RateEstimator, snap: Snapshot): string {

@@ -10,7 +10,8 @@
 // print the summed `ipvsadm -L -n --stats` table (and the summed and per-worker counters on stderr),
 // SIGINT/SIGTERM stop every worker and print the final table. A worker that dies stops the director
 // (exit 1): its flows would silently move to others.
-// --drop-vip-input is installed at start, follows every change of the VIPs and is removed here
+// The VIP input drop (default where nftables can; --drop-vip-input insists, --no-drop-vip-input turns
+// it off) is installed at start, follows every change of the VIPs and is removed here
 // (director/vip-input-drop.ts).
 import os from "node:os";
 import { UsageError, type Args } from "./args.ts";
@@ -23,10 +24,10 @@ import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
-import { VipInputDrop, vipsOf, VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
+import { VipInputDrop, VipInputDropError, vipsOf, vipInputNotDroppedNote } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerReport } from "../director/workers/protocol.ts";
-import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals, vipInputDropNote } from "./director-common.ts";
 
 export interface WorkersRun {
   args: Args; ifaces: string[]; workers: number; statsEvery?: number;
@@ -37,6 +38,8 @@ export interface WorkersRun {
   sysctls: SysctlSet;
   /** Reads and parses the rules file (throws UsageError / RulesError), as director.ts does. */
   readRules: (file: string) => RuleSet;
+  /** The VIP input drop mode (director-common.ts vipInputDropMode). */
+  vipInputDrop: boolean | "auto";
 }
 
 /** One line per worker: its conns and service counters, and its director counters (JSON). */
@@ -51,12 +54,12 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
   let failed: (code: number) => void = () => {};
-  const vipDrop = args.flags.has("drop-vip-input") ? new VipInputDrop(o.ifaces) : null;
+  let vipDrop = o.vipInputDrop ? new VipInputDrop(o.ifaces) : null;
   let director: PoolDirector;
   try {
     director = await PoolDirector.start({
       onApplied: vipDrop ? () => {
-        director.target.rules().then((r) => vipDrop.setVips(vipsOf(r))).catch((e) => say(`VIP input drop not updated: ${(e as Error).message}`));
+        director.target.rules().then((r) => vipDrop?.setVips(vipsOf(r))).catch((e) => say(`VIP input drop not updated: ${(e as Error).message}`));
       } : undefined,
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
       sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
@@ -72,11 +75,16 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   const { pool, target } = director;
   try { vipDrop?.setVips(vipsOf(await target.rules())); }
   catch (e) {
-    process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
-    try { await director.close(); } catch { /* reported by the workers */ }
-    return 1;
+    if (o.vipInputDrop === "auto" && e instanceof VipInputDropError) {
+      say(vipInputNotDroppedNote(e.message));
+      vipDrop = null;
+    } else {
+      process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
+      try { await director.close(); } catch { /* reported by the workers */ }
+      return 1;
+    }
   }
-  if (vipDrop) say(`note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of ${o.ifaces.join(", ")} after the workers' taps (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched)`);
+  if (vipDrop) say(vipInputDropNote(o.ifaces, "the workers' taps"));
   say(`running on ${o.ifaces.join(", ")} with ${(await target.rules()).services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})${o.stateFile ? `, state ${o.stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${o.metrics}` : ""}`);
 
   let last: WorkerReport[] = [];

@@ -1,12 +1,13 @@
 // `wvs director [--rules FILE] [--state FILE] [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
 // [--sysctl-file F] [--sysctl N=V]... [--take-forwarding] [--no-vip-arp] [--stats-every N] [--workers N]
-// [--tx-ring SLOTS] [--qdisc-bypass] [--drop-vip-input]`: the live
+// [--tx-ring SLOTS] [--qdisc-bypass] [--drop-vip-input | --no-drop-vip-input]`: the live
 // director, built on the library's Director (director/api.ts); --workers N > 1 runs one engine per
 // worker thread instead (director-workers.ts, with the same state file, control socket and metrics).
 // The director answers ARP/ND for its VIPs unless --no-vip-arp (director/vip-neigh.ts). Frames go out
 // with sendmmsg, or through a TPACKET transmit ring of --tx-ring slots per interface (0 = sendmmsg,
-// the default); --qdisc-bypass sets PACKET_QDISC_BYPASS; --drop-vip-input drops VIP packets at the
-// interfaces' ingress after the tap (director/vip-input-drop.ts). The configuration comes from the --state file when it
+// the default); --qdisc-bypass sets PACKET_QDISC_BYPASS. VIP packets are dropped at the interfaces'
+// ingress after the tap where nftables can do it (director/vip-input-drop.ts; --drop-vip-input
+// insists, --no-drop-vip-input turns it off). The configuration comes from the --state file when it
 // exists, else from --rules (which then seeds the state file); every change made through the control
 // socket (default control/socket-path.ts) is saved to the state file before it is acknowledged.
 // Start-up checks are printed as warnings on stderr; SIGUSR1 (or --stats-every) prints the
@@ -29,8 +30,7 @@ import { formatSummary } from "../director/reload.ts";
 import { parseListenAddr } from "../director/metrics-http.ts";
 import { reloadSysctls, watchSysctlFile, type SysctlTargets } from "../director/sysctl-watch.ts";
 import { directorWorkersCommand } from "./director-workers.ts";
-import { VIP_INPUT_TABLE } from "../director/vip-input-drop.ts";
-import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals } from "./director-common.ts";
+import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals, vipInputDropMode, vipInputDropNote } from "./director-common.ts";
 
 function readRules(file: string) {
   let text: string;
@@ -39,7 +39,7 @@ function readRules(file: string) {
 }
 
 export async function directorCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp", "qdisc-bypass", "drop-vip-input"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", "tx-ring", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
+  const args = parseArgs(argv, { flags: ["take-forwarding", "no-vip-arp", "qdisc-bypass", "drop-vip-input", "no-drop-vip-input"], values: ["rules", "state", "socket", "metrics", "stats-every", "workers", "tx-ring", ...SYSCTL_VALUES], multi: ["iface", ...SYSCTL_MULTI] });
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
   const rulesFile = args.values.get("rules");
   const stateFile = args.values.get("state");
@@ -54,11 +54,12 @@ export async function directorCommand(argv: string[]): Promise<number> {
   for (const i of ifaces) if (!ifaceInfo(i)) { say(`cannot open AF_PACKET socket on ${i}: no such interface`); return 1; }
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
+  const vipInputDrop = vipInputDropMode(args);
   if (workers > 1) {
     if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
       throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({
-      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules,
+      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules, vipInputDrop,
     });
   }
 
@@ -68,7 +69,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   let director: Director;
   try {
     director = await Director.start({
-      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh, packetSocket, vipInputDrop: args.flags.has("drop-vip-input"),
+      rules, state: stateFile, ifaces, sysctls, memory: systemSource, vipNeigh, packetSocket, vipInputDrop,
       socket: socketPath(args.values.get("socket"), process.env), metrics,
       onLog: (line) => process.stderr.write(line), log: say,
       beforeOpen: printStartupChecks(ifaces, args.flags.has("take-forwarding"), vipNeigh),
@@ -82,7 +83,7 @@ export async function directorCommand(argv: string[]): Promise<number> {
   const pump = director.pump!;
   say(`running on ${ifaces.join(", ")} with ${engine.applied.length} services (pid ${process.pid})${stateFile ? `, state ${stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${metrics}` : ""}`);
 
-  if (pump.vipDrop) say(`note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of ${ifaces.join(", ")} after the director's tap, so this namespace's kernel no longer runs IP input on them (nft table netdev ${VIP_INPUT_TABLE}, removed on exit; ARP and ICMPv6 untouched)`);
+  if (pump.vipDrop) say(vipInputDropNote(ifaces, "the director's tap"));
   // a running director applies sysctl changes immediately: the file is watched, and SIGHUP re-reads it
   const sysctlFile = args.values.get("sysctl-file");
   const sysctlAssigns = args.multi.get("sysctl") ?? [];

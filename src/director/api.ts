@@ -50,8 +50,8 @@ export interface DirectorStartOptions {
   memory?: MemorySource;
   /** Answer ARP/ND for the VIPs and announce them (default true; vip-neigh.ts). */
   vipNeigh?: boolean;
-  /** Drop VIP packets at the interfaces' netdev ingress after the tap (nftables; vip-input-drop.ts; default false). */
-  vipInputDrop?: boolean;
+  /** Drop VIP packets at the interfaces' netdev ingress after the tap (nftables; vip-input-drop.ts): true = must, "auto" = when nftables can, false (default) = no. */
+  vipInputDrop?: boolean | "auto";
   /** AF_PACKET options for every interface (e.g. { txRing: 0 } for sendmmsg, { qdiscBypass: true }). */
   packetSocket?: AfPacketSocketOptions;
   /** Runs with the effective configuration before the interfaces are opened (start-up checks). */

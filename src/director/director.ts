@@ -9,7 +9,8 @@
 // every second, the estimator every 2 s. Frames go out with sendmmsg, or through a TPACKET transmit
 // ring when the `socket` options set txRing (one copy, one send() per batch). With vipInputDrop the
 // kernel's IP input of VIP packets is dropped at the interfaces' ingress (vip-input-drop.ts, kept in
-// step with the VIPs, removed at stop). Node-only.
+// step with the VIPs, removed at stop); "auto" goes on without it (and says why) where it cannot be
+// installed. Node-only.
 import * as A from "../engine/abi.ts";
 import type { Engine } from "../engine/engine.ts";
 import { AfPacketDevice, hostJiffies, type AfPacketOptions, type AfPacketStats } from "../io/afpacket.ts";
@@ -21,7 +22,7 @@ import { AddrTable } from "./addr-table.ts";
 import { formatIp } from "../wire/addr.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
 import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
-import { VipInputDrop } from "./vip-input-drop.ts";
+import { VipInputDrop, VipInputDropError, vipInputNotDroppedNote } from "./vip-input-drop.ts";
 
 export interface DirectorCounters {
   batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
@@ -42,8 +43,12 @@ export interface DirectorOptions {
   log?: (line: string) => void;
   /** Extra socket options per interface (a worker's fanout group, workers/worker.ts). */
   socket?: (ifname: string) => AfPacketOptions;
-  /** Drop VIP packets at the interfaces' netdev ingress, after the tap (vip-input-drop.ts; default false). */
-  vipInputDrop?: boolean;
+  /**
+   * Drop VIP packets at the interfaces' netdev ingress, after the tap (vip-input-drop.ts): true = must
+   * (start() throws VipInputDropError), "auto" = when nftables can (else logs why and goes on), false
+   * (the default) = no.
+   */
+  vipInputDrop?: boolean | "auto";
 }
 
 interface Port { dev: AfPacketDevice; mac: Uint8Array; offs: Uint32Array; lens: Uint32Array; n: number }
@@ -113,8 +118,13 @@ export class PacketDirector {
   start(): void {
     if (this.o.vipInputDrop) {
       const d = new VipInputDrop(this.o.ifaces);
-      d.setVips(this.vips());
-      (this as { vipDrop: VipInputDrop | null }).vipDrop = d;
+      try {
+        d.setVips(this.vips());
+        (this as { vipDrop: VipInputDrop | null }).vipDrop = d;
+      } catch (e) {
+        if (this.o.vipInputDrop !== "auto" || !(e instanceof VipInputDropError)) throw e;
+        this.log(vipInputNotDroppedNote(e.message));
+      }
     }
     for (const p of this.ports.values()) p.dev.start();
     this.timers.push(setInterval(() => this.tick(), 1000));

@@ -1,4 +1,5 @@
-// VIP input drop (`wvs director --drop-vip-input`, opt-in). AF_PACKET only taps: after the director's
+// VIP input drop (`wvs director` by default where nftables can; --drop-vip-input insists on it,
+// --no-drop-vip-input turns it off; the library's vipInputDrop option). AF_PACKET only taps: after the director's
 // socket has copied a frame, the kernel of the director's namespace still runs IP input on it, and for
 // a VIP packet that work ends in a drop anyway (forwarding off; a VIP must not be a local address,
 // checks.ts) - a route lookup ending in "no route" and a dst entry made and freed per frame, in the
@@ -21,6 +22,10 @@ export const VIP_INPUT_TABLE = "wvs_vip_input";
 export interface Vip { af: 4 | 6; addr: string }
 
 export class VipInputDropError extends Error {}
+
+/** What a director that goes on without the drop ("auto") says. */
+export const vipInputNotDroppedNote = (reason: string) =>
+  `note: VIP input not dropped (${reason}): this namespace's kernel runs IP input on every VIP packet too (more CPU per packet; harmless with forwarding off)`;
 
 /** The VIPs of a rule set (fwmark services have none). */
 export function vipsOf(rules: RuleSet): Vip[] {

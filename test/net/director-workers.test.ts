@@ -138,7 +138,7 @@ live("DR with --workers 2 (and --drop-vip-input): the client's requests reach on
   const d = startDirector(rules, ["--drop-vip-input"]);
   try {
     await d.waitFor(/and 2 workers/, "err");
-    assert.match(d.err, /note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress/);
+    assert.match(d.err, /note: VIP packets are dropped at the netdev ingress/);
     const r = await lab.requests(8);
     assert.equal(r.errors, [], d.err);
     assert.is(count(r.bodies, "rs1"), 4);

@@ -161,26 +161,27 @@ function vipPrerouting(op: "add" | "read" | "delete"): number {
   return Number(/counter packets (\d+)/.exec(nft(["list", "table", "inet", "wvs_test_pre"]).stdout)?.[1] ?? NaN);
 }
 
-live("--drop-vip-input: traffic still flows (the tap runs before the ingress drop), the director's kernel gets no VIP packet, the table goes on exit", async () => {
+live("VIP input drop (default): traffic still flows (the tap runs before the ingress drop), the director's kernel gets no VIP packet, the table goes on exit; without nft: goes on (default) or refuses (--drop-vip-input)", async () => {
   assert.ok(isReady());
   directReturn(false);
   const rules = path.join(tmp, "drop.rules");
   fs.writeFileSync(rules, `-A -u ${VIP}:9053 -s rr\n-a -u ${VIP}:9053 -r 198.18.1.2:9053 -m\n-a -u ${VIP}:9053 -r 198.18.2.2:9053 -m\n` +
     `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -m\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -m\n`);
   const table = () => spawnSync("ip", ["netns", "exec", NS.d, "nft", "list", "table", "netdev", "wvs_vip_input"], { encoding: "utf8", timeout: 10000 });
-  // control: without the option every VIP datagram reaches the kernel's IP input
-  let d = startDirector(rules);
+  // control: with --no-drop-vip-input every VIP datagram reaches the kernel's IP input
+  let d = startDirector(rules, ["--no-drop-vip-input"]);
   try {
     await d.waitFor(/running on/, "err");
     vipPrerouting("add");
     const r0 = await requests(6, true);
     assert.is(r0.bodies.length, 6, d.err);
-    assert.ok(vipPrerouting("read") >= 6, "without --drop-vip-input the kernel's IP input sees the VIP datagrams");
+    assert.ok(vipPrerouting("read") >= 6, "with --no-drop-vip-input the kernel's IP input sees the VIP datagrams");
+    assert.is.not(table().status, 0, "no table with --no-drop-vip-input");
     d.kill("SIGTERM");
     assert.is(await d.exit(), 0, d.err);
-    d = startDirector(rules, ["--drop-vip-input", "--tx-ring", "256"]);   // and the transmit ring on real traffic
+    d = startDirector(rules, ["--tx-ring", "256"]);   // the default, and the transmit ring on real traffic
     await d.waitFor(/running on/, "err");
-    assert.match(d.err, /note: --drop-vip-input: packets to the VIPs are dropped at the netdev ingress of vd-c, vd-r1, vd-r2/);
+    assert.match(d.err, /note: VIP packets are dropped at the netdev ingress of vd-c, vd-r1, vd-r2/);
     assert.match(table().stdout, /ip daddr @vip4 counter packets 0/);
     const e1 = vipPrerouting("read");
     const r = await requests(6, true);
@@ -195,6 +196,24 @@ live("--drop-vip-input: traffic still flows (the tap runs before the ingress dro
     const drops = Number(/vip-input drops (\d+)/.exec(d.err)?.[1]);
     assert.ok(drops >= 6 + 4 * 3, `the rules counted the client's packets (${drops})`);
     assert.is.not(table().status, 0, "table removed on exit");
+    // no nft on PATH (only ip): the default goes on without the drop and says why; --drop-vip-input refuses
+    const bin = path.join(tmp, "bin-without-nft");
+    fs.mkdirSync(bin, { recursive: true });
+    const ipCmd = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].find((f) => fs.existsSync(f))!;
+    if (!fs.existsSync(path.join(bin, "ip"))) fs.symlinkSync(ipCmd, path.join(bin, "ip"));
+    const noNft = (extra: string[]) => lab.spawn(NS.d, ["env", `PATH=${bin}`, process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
+    d = noNft([]);
+    await d.waitFor(/running on/, "err");
+    assert.match(d.err, /note: VIP input not dropped \(nft -f -: the nft command is not installed \(nftables\)\)/);
+    const e2 = vipPrerouting("read");
+    const r2 = await requests(4, true);
+    assert.is(r2.bodies.length, 4, d.err);
+    assert.ok(vipPrerouting("read") - e2 >= 4, "without the drop the kernel's IP input sees the datagrams again");
+    d.kill("SIGTERM");
+    assert.is(await d.exit(), 0, d.err);
+    d = noNft(["--drop-vip-input"]);
+    assert.is(await d.exit(), 1, d.err);
+    assert.match(d.err, /cannot drop VIP input: nft -f -: the nft command is not installed/);
   } finally { d.kill("SIGKILL"); vipPrerouting("delete"); }
 });
 
