@@ -26,7 +26,7 @@ import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
 import { VipInputDrop, VipInputDropError, vipsOf, vipInputNotDroppedNote } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
-import type { WorkerReport } from "../director/workers/protocol.ts";
+import type { WorkerInit, WorkerReport } from "../director/workers/protocol.ts";
 import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals, vipInputDropNote } from "./director-common.ts";
 
 export interface WorkersRun {
@@ -40,6 +40,8 @@ export interface WorkersRun {
   readRules: (file: string) => RuleSet;
   /** The VIP input drop mode (director-common.ts vipInputDropMode). */
   vipInputDrop: boolean | "auto";
+  /** --tx-ring / --qdisc-bypass for every worker's sockets. */
+  packetSocket: WorkerInit["packetSocket"];
 }
 
 /** One line per worker: its conns and service counters, and its director counters (JSON). */
@@ -62,7 +64,7 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
         director.target.rules().then((r) => vipDrop?.setVips(vipsOf(r))).catch((e) => say(`VIP input drop not updated: ${(e as Error).message}`));
       } : undefined,
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
-      sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"),
+      sysctlFile: args.values.get("sysctl-file"), sysctlAssigns: args.multi.get("sysctl") ?? [], vipNeigh: !args.flags.has("no-vip-arp"), packetSocket: o.packetSocket,
       log: say, onExit: (i, code) => { say(`worker ${i} exited (${code}); stopping`); failed(1); },
       beforeOpen: printStartupChecks(o.ifaces, args.flags.has("take-forwarding"), !args.flags.has("no-vip-arp")),
     });

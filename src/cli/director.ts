@@ -55,17 +55,15 @@ export async function directorCommand(argv: string[]): Promise<number> {
 
   const workers = intOption(args, "workers", 1, 64) ?? 1;
   const vipInputDrop = vipInputDropMode(args);
+  const txRing = intOption(args, "tx-ring", 0, 65536);
+  const packetSocket = { ...(txRing !== undefined ? { txRing } : {}), ...(args.flags.has("qdisc-bypass") ? { qdiscBypass: true } : {}) };
   if (workers > 1) {
-    if (args.values.has("tx-ring") || args.flags.has("qdisc-bypass"))
-      throw new UsageError("--tx-ring and --qdisc-bypass are not supported with --workers N > 1 yet (workers use sendmmsg)");
     return await directorWorkersCommand({
-      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules, vipInputDrop,
+      args, rulesFile, rules, stateFile, socket: socketPath(args.values.get("socket"), process.env), metrics, ifaces, workers, statsEvery, sysctls, readRules, vipInputDrop, packetSocket,
     });
   }
 
   const vipNeigh = !args.flags.has("no-vip-arp");
-  const txRing = intOption(args, "tx-ring", 0, 65536);
-  const packetSocket = { ...(txRing !== undefined ? { txRing } : {}), ...(args.flags.has("qdisc-bypass") ? { qdiscBypass: true } : {}) };
   let director: Director;
   try {
     director = await Director.start({

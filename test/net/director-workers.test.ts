@@ -130,12 +130,12 @@ live("link flap: the client side's fanout group is re-joined in worker order, so
   } finally { d.kill("SIGKILL"); }
 });
 
-live("DR with --workers 2 (and --drop-vip-input): the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
+live("DR with --workers 2 (and --drop-vip-input, --tx-ring, --qdisc-bypass): the client's requests reach one worker, spread rr, answered directly by the real servers", async () => {
   assert.ok(isReady());
   lab.directReturn(true);
   const rules = path.join(tmp, "dr.rules");
   fs.writeFileSync(rules, `-A -t ${VIP}:8080 -s rr\n-a -t ${VIP}:8080 -r 198.18.1.2:8080 -g\n-a -t ${VIP}:8080 -r 198.18.2.2:8080 -g\n`);
-  const d = startDirector(rules, ["--drop-vip-input"]);
+  const d = startDirector(rules, ["--drop-vip-input", "--tx-ring", "64", "--qdisc-bypass"]);
   try {
     await d.waitFor(/and 2 workers/, "err");
     assert.match(d.err, /note: VIP packets are dropped at the netdev ingress/);

@@ -22,6 +22,8 @@ export interface PoolOptions {
   sysctlFile?: string; sysctlAssigns: string[];
   /** Answer ARP/ND for the VIPs and announce them (default true; every worker answers what it gets). */
   vipNeigh?: boolean;
+  /** Transmit options of every worker's sockets (TX ring, qdisc bypass). */
+  packetSocket?: WorkerInit["packetSocket"];
   /** First fanout group id; interface i uses (base + i) & 0xffff (default: from the PID). */
   groupBase?: number;
   /** Engine table sizes of every worker (default: the engine's). */
@@ -78,7 +80,7 @@ export class WorkerPool {
     const init: WorkerInit = {
       index, workers: this.o.workers, ifaces: this.o.ifaces, groups: this.groups, program,
       rules: this.o.rules, sysctlFile: this.o.sysctlFile, sysctlAssigns: this.o.sysctlAssigns, vipNeigh: this.o.vipNeigh ?? true,
-      engine: this.o.engine,
+      packetSocket: this.o.packetSocket, engine: this.o.engine,
     };
     const w = new Worker(BOOT, { workerData: init });
     this.threads.push(w);

@@ -5,6 +5,7 @@ import type { Command } from "../../control/ipvsadm-cmd.ts";
 import type { ConnStatus, DirectorStatus } from "../../control/target.ts";
 import type { DirectorCounters } from "../director.ts";
 import type { ReloadSummary } from "../reload.ts";
+import type { AfPacketSocketOptions } from "../../native/addon.ts";
 
 /** workerData of worker `index` of `workers`. */
 export interface WorkerInit {
@@ -17,6 +18,8 @@ export interface WorkerInit {
   rules: RuleSet;
   sysctlFile?: string; sysctlAssigns: string[];
   vipNeigh: boolean;
+  /** Transmit options of every socket (--tx-ring, --qdisc-bypass); the fanout options are the pool's. */
+  packetSocket?: Pick<AfPacketSocketOptions, "txRing" | "qdiscBypass">;
   /** Engine table sizes (default: the engine's). */
   engine?: { conns?: number; services?: number; dests?: number };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const director = new PacketDirector({
     engine, ifaces: init.ifaces, defense, logDrain, log: say, vipNeigh: init.vipNeigh,
     // no reopening of its own after a link-down: the pool re-joins the group in worker order
-    socket: (name) => ({ fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program, reopen: false }),
+    socket: (name) => ({ ...init.packetSocket, fanoutGroup: init.groups[name], fanoutMode: "cbpf", fanoutProgram: init.program, reopen: false }),
   });
   try { director.open(); }
   catch (e) {
