@@ -7,7 +7,11 @@
 // (client -> VIP, every forwarding method): hash its source. Any other frame is hashed on its
 // destination: the masq replies real server -> client carry the client as destination (and so do
 // replies of droute/tunnel real servers routed back through the director, and ICMP errors sent to the
-// client). Only the address is hashed, never the port: the ports of the two directions differ across
+// client). ICMP errors addressed to a VIP (a router on the client's side answering a packet the director
+// sent from the VIP: fragmentation needed, unreachable, time exceeded; the types IPVS handles, ICMPv6
+// errors < 128) are hashed on the destination of the packet they quote, which is the client, so they
+// reach the worker holding the connection (the quoted header follows an IPv4 header of any length, or
+// directly the fixed IPv6 header). Only the address is hashed, never the port: the ports of the two directions differ across
 // a masq NAT when the real server port differs from the VIP port, non-first IPv4 fragments have no
 // ports, and persistence templates are per client address (per client network with -M), so one
 // worker must see every connection of a client. The address is first ANDed with the widest
@@ -26,8 +30,11 @@ import { parseIPv4, parseIPv6 } from "../wire/addr.ts";
 // classic BPF opcodes (linux/filter.h, linux/bpf_common.h)
 const LD = 0x00, LDX = 0x01, ST = 0x02, ALU = 0x04, JMP = 0x05, RET = 0x06, MISC = 0x07;
 const W = 0x00, H = 0x08, ABS = 0x20, IND = 0x40, MEM = 0x60, IMM = 0x00;
-const ADD = 0x00, MUL = 0x20, AND = 0x50, RSH = 0x70, XOR = 0xa0;
-const JA = 0x00, JEQ = 0x10;
+const ADD = 0x00, MUL = 0x20, AND = 0x50, LSH = 0x60, RSH = 0x70, XOR = 0xa0;
+const JA = 0x00, JEQ = 0x10, JGE = 0x30;
+const B = 0x10;
+/** ICMPv4 error types IPVS looks into (ip_vs_in_icmp): destination unreachable, source quench, time exceeded. */
+const ICMP_ERRORS = [3, 4, 11];
 const K = 0x00, X = 0x08;
 const TAX = 0x00, TXA = 0x80;
 const SKF_AD_PROTOCOL = 0xfffff000 + 0; // SKF_AD_OFF + SKF_AD_PROTOCOL
@@ -91,8 +98,21 @@ export function fanoutProgram(keys: FanoutKeys): Uint8Array {
   op(LD | W | IND, 16);                      // A = destination
   for (const v of keys.vip4) { op(JMP | JEQ | K, v, 0, 1); ja("v4src"); }
   ja("hash4");                               // destination is not a VIP: hash it (the client)
-  at("v4src");
-  op(LD | W | IND, 12);                      // destination is a VIP: hash the source (the client)
+  at("v4src");                               // destination is a VIP
+  op(LD | B | IND, 9);                       // A = protocol
+  op(JMP | JEQ | K, 1, 1, 0);
+  ja("v4client");
+  op(MISC | TXA); op(ST, 4);                 // ICMP: M[4] = network header offset
+  op(LD | B | IND, 0); op(ALU | AND | K, 0xf); op(ALU | LSH | K, 2); op(ALU | ADD | X); op(MISC | TAX);   // X = ICMP header
+  op(LD | B | IND, 0);                       // A = type
+  for (const t of ICMP_ERRORS) { op(JMP | JEQ | K, t, 0, 1); ja("v4quoted"); }
+  op(LDX | W | MEM, 4);                      // not an error: X = network header again
+  ja("v4client");
+  at("v4quoted");
+  op(LD | W | IND, 8 + 16);                  // the quoted packet's destination (the client)
+  ja("hash4");
+  at("v4client");
+  op(LD | W | IND, 12);                      // hash the source (the client)
   at("hash4");
   op(ALU | AND | K, keys.mask4);
   op(ALU | MUL | K, GOLDEN);
@@ -109,8 +129,14 @@ export function fanoutProgram(keys: FanoutKeys): Uint8Array {
   }
   op(MISC | TXA); op(ALU | ADD | K, 24); op(MISC | TAX);   // X = offset of the destination
   ja("hash6");
-  at("v6src");
-  op(MISC | TXA); op(ALU | ADD | K, 8); op(MISC | TAX);    // X = offset of the source
+  at("v6src");                               // destination is a VIP
+  op(LD | B | IND, 6);                       // next header ICMPv6 and an error type (< 128):
+  op(JMP | JEQ | K, 58, 0, 6);
+  op(LD | B | IND, 40);
+  op(JMP | JGE | K, 128, 4, 0);
+  op(MISC | TXA); op(ALU | ADD | K, 40 + 8 + 24); op(MISC | TAX);   //   X = the quoted packet's destination
+  ja("hash6");
+  op(MISC | TXA); op(ALU | ADD | K, 8); op(MISC | TAX);    // else X = offset of the source
   at("hash6");
   for (let i = 0; i < 4; i++) { op(LD | W | IND, 4 * i); op(ALU | AND | K, keys.mask6[i]); op(ST, i); }
   op(LD | W | IMM, 0);

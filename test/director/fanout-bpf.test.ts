@@ -2,13 +2,14 @@
 // independent classic BPF interpreter (test/helpers/cbpf.ts) over frames from the independent packet
 // builder (src/wire): both directions of a connection — client -> VIP and, for masq, real server ->
 // client with other ports — pick the same fanout member, with and without 802.1Q / QinQ tags, over
-// IPv4 and IPv6; clients spread; a persistence netmask keeps a client network together; non-IP frames
+// IPv4 and IPv6; ICMP errors a router sends to a VIP about a packet toward the client follow the client
+// (the quoted destination), other ICMP to a VIP follows its source; clients spread; a persistence netmask keeps a client network together; non-IP frames
 // go to member 0; too many VIPs are refused with a clear error. The kernel's acceptance of the program
 // is checked by the live test (test/net/director-workers.test.ts).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseRules } from "../../src/control/rules.ts";
-import { buildFrame } from "../../src/wire/build.ts";
+import { buildFrame, buildIp } from "../../src/wire/build.ts";
 import type { VlanTag } from "../../src/wire/spec.ts";
 import { fanoutKeys, fanoutProgram, FanoutProgramError } from "../../src/director/fanout-bpf.ts";
 import { fanoutMember } from "../helpers/cbpf.ts";
@@ -48,6 +49,35 @@ test("IPv6: both directions pick the same member; tags do not change the choice"
       assert.is(fanoutMember(program, tcp6(client, "2001:db8:ff::100", 40000 + i, 80, vlan), 2), want, client);
       assert.is(fanoutMember(program, tcp6("2001:db8:1::2", client, 8080, 40000 + i, vlan), 2), want, `${client} reply`);
     }
+  }
+});
+
+test("ICMP errors to a VIP (frag needed, unreachable, time exceeded; packet too big) pick the client's member; an echo request its sender's", () => {
+  const router4 = "192.0.2.254", router6 = "2001:db8:99::1";
+  for (const members of [2, 3, 4]) for (const vlan of TAGS) for (let i = 0; i < 48; i++) {
+    const client = `203.0.113.${i + 1}`, sport = 30000 + i;
+    const want = fanoutMember(program, tcp4(client, "198.19.255.100", sport, 80, vlan), members);
+    // what the director sent toward the client (from the VIP), as the router quotes it: IP header + 8 bytes
+    const sent = buildIp({ ip: { v: 4, src: "198.19.255.100", dst: client }, l4: { tcp: { sport: 80, dport: sport, flags: "A" } } }).subarray(0, 28);
+    for (const [type, code] of [[3, 4], [3, 1], [11, 0], [4, 0]]) {
+      for (const options of [undefined, new Uint8Array([1, 1, 1, 0])]) {   // an outer header with options (IHL 6)
+        const err = buildFrame({ eth: eth(vlan), ip: { v: 4, src: router4, dst: "198.19.255.100", options }, l4: { icmp: { type, code, rest: 1400, quote: sent } } });
+        assert.is(fanoutMember(program, err, members), want, `${client} type ${type}/${code} options ${!!options} members ${members} vlan ${JSON.stringify(vlan)}`);
+      }
+    }
+    const echo = buildFrame({ eth: eth(vlan), ip: { v: 4, src: client, dst: "198.19.255.100" }, l4: { icmp: { type: 8, code: 0, rest: 0x10001 } } });
+    assert.is(fanoutMember(program, echo, members), want, `${client} echo`);
+  }
+  for (let i = 0; i < 48; i++) {
+    const client = `2001:db8:c::${(i + 1).toString(16)}`;
+    const want = fanoutMember(program, tcp6(client, "2001:db8:ff::100", 40000 + i, 80), 4);
+    const sent = buildIp({ ip: { v: 6, src: "2001:db8:ff::100", dst: client }, l4: { tcp: { sport: 80, dport: 40000 + i, flags: "A" } } }).subarray(0, 48);
+    for (const vlan of TAGS) for (const type of [1, 2, 3]) {
+      const err = buildFrame({ eth: eth(vlan), ip: { v: 6, src: router6, dst: "2001:db8:ff::100" }, l4: { icmp6: { type, code: 0, rest: 1280, quote: sent } } });
+      assert.is(fanoutMember(program, err, 4), want, `${client} icmp6 type ${type}`);
+    }
+    const echo = buildFrame({ eth: eth(), ip: { v: 6, src: client, dst: "2001:db8:ff::100" }, l4: { icmp6: { type: 128, code: 0, rest: 0x10001 } } });
+    assert.is(fanoutMember(program, echo, 4), want, `${client} echo6`);
   }
 });
 
