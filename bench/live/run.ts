@@ -15,7 +15,8 @@
 //   udp: 4096 flows (200 client addresses x ports), 60-byte frames, looped for MEASURE_S seconds;
 //   syn: 245,760 distinct TCP SYNs (new connections), sent once (bounded by MEASURE_S seconds).
 // Measurements (each bounded by MEASURE_S = 5 s of sending, plus the drain until the counters rest):
-//   wvs-udp / wvs-syn: `wvs director --take-forwarding` in d (masq, rr over the two real servers);
+//   wvs-udp / wvs-syn: `wvs director --take-forwarding` in d (masq, rr over the two real servers; its
+//     defaults, so VIP packets are dropped at vd-c's netdev ingress after its tap);
 //   wvs-udp-2w: the same director with `--workers 2` (two engines in worker threads, AF_PACKET fanout
 //     steered by client address; the 200 client addresses spread over both), UDP only;
 //   nft-udp / nft-syn: the director's kernel with ip_forward=1 and `dnat to numgen inc mod 2 map`;
@@ -203,18 +204,18 @@ function cpuBusy(): number {
   const total = f.reduce((a, b) => a + b, 0);
   return (total - f[3] - f[4]) / 100;
 }
-/** utime + stime of a process in seconds (0 when it is gone). */
-function procCpu(pid: number | undefined): number {
-  if (!pid) return 0;
+/** utime and stime of a process (all its threads) in seconds (0 when it is gone). */
+function procCpu(pid: number | undefined): { user: number; sys: number } {
+  if (!pid) return { user: 0, sys: 0 };
   try {
     const st = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch { return 0; }
+    return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
+  } catch { return { user: 0, sys: 0 }; }
 }
 let directorPid: number | undefined;
 
-interface Forwarded { busy: number; directorCpu: number; sent: number; seconds: number; offeredPps: number; arrived: number[]; forwarded: number; window: number; pps: number; lost: number; sendErrors: number; again: number }
+interface Forwarded { busy: number; directorCpu: number; directorSys: number; sent: number; seconds: number; offeredPps: number; arrived: number[]; forwarded: number; window: number; pps: number; lost: number; sendErrors: number; again: number }
 /**
  * Blasts `file` from c and polls the real servers' vr-d receive counters (/proc/PID/net/dev of a
  * process in each real server's namespace: a file read, no process spawned, so the polling itself
@@ -234,7 +235,7 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
   proc.stderr!.on("data", (d) => { err += d; });
   const killer = setTimeout(() => proc.kill("SIGKILL"), (MEASURE_S + 15) * 1000);
   proc.on("close", () => { exited = true; children.delete(proc); clearTimeout(killer); });
-  const samples: { t: number; sum: number; each: number[]; busy: number; dcpu: number }[] = [];
+  const samples: { t: number; sum: number; each: number[]; busy: number; dcpu: { user: number; sys: number } }[] = [];
   let stableSince = 0;
   const hardStop = Date.now() + (MEASURE_S + 20) * 1000;
   for (;;) {
@@ -255,8 +256,9 @@ async function forwardRun(name: "udp" | "syn", file: string, loop: number): Prom
   const window = (samples[iEnd].t - samples[i0].t) / 1000;
   const arrived = counters(name).map((v, i) => v - before[i]);       // exact, from the nft counters
   const forwarded = arrived[0] + arrived[1];
-  const busy = samples[iEnd].busy - samples[i0].busy, directorCpu = samples[iEnd].dcpu - samples[i0].dcpu;
-  return { busy, directorCpu, sent: b.sent, seconds: b.seconds, offeredPps: b.pps, arrived, forwarded, window, pps: window > 0 ? forwarded / window : 0, lost: b.sent - forwarded, sendErrors: b.errors, again: b.again };
+  const busy = samples[iEnd].busy - samples[i0].busy;
+  const directorSys = samples[iEnd].dcpu.sys - samples[i0].dcpu.sys, directorCpu = samples[iEnd].dcpu.user - samples[i0].dcpu.user + directorSys;
+  return { busy, directorCpu, directorSys, sent: b.sent, seconds: b.seconds, offeredPps: b.pps, arrived, forwarded, window, pps: window > 0 ? forwarded / window : 0, lost: b.sent - forwarded, sendErrors: b.errors, again: b.again };
 }
 
 async function withDirector<T>(rules: string, fn: () => Promise<T>, extra: string[] = [], wvs = WVS): Promise<{ result: T; stderr: string }> {
@@ -374,6 +376,7 @@ async function main(): Promise<void> {
     udpRatio: pick((r) => r.wvsUdp.pps / r.nftUdp.pps), synRatio: pick((r) => r.wvsSyn.pps / r.nftSyn.pps),
     wvsUdp2wPps: pick((r) => r.wvsUdp2w.pps), udp2wRatio: pick((r) => r.wvsUdp2w.pps / r.nftUdp.pps),
     workersScaling: pick((r) => r.wvsUdp2w.pps / r.wvsUdp.pps),
+    directorUsPerPkt: pick((r) => r.wvsUdp.directorCpu / r.wvsUdp.forwarded * 1e6), directorKernelShare: pick((r) => r.wvsUdp.directorSys / r.wvsUdp.directorCpu),
     wvsUdpPerCpuS: pick((r) => r.wvsUdp.forwarded / r.wvsUdp.busy), nftUdpPerCpuS: pick((r) => r.nftUdp.forwarded / r.nftUdp.busy),
     blastPps: pick((r) => r.blast.pps),
     tcpreplayPps: trOk ? pick((r) => (r.tcpreplay as { pps: number }).pps) : null,
@@ -387,7 +390,7 @@ async function main(): Promise<void> {
   const run = { date: started.toISOString(), wallSeconds: (Date.now() - started.getTime()) / 1000, machine: machine(), measureSeconds: MEASURE_S, repeat };
   if (json) { process.stdout.write(JSON.stringify({ run, summary, rounds }, null, 2) + "\n"); return; }
   const f = (x: number) => Math.round(x).toLocaleString("en-US");
-  const row = (name: string, r: Forwarded) => `| ${name} | ${f(r.sent)} in ${r.seconds.toFixed(2)} s (${f(r.offeredPps)}/s) | ${f(r.forwarded)} (${r.arrived.map(f).join(" / ")}), lost ${f(r.lost)} | ${r.window.toFixed(2)} s | ${f(r.pps)} | ${r.busy.toFixed(2)} s${r.directorCpu ? ` (director ${r.directorCpu.toFixed(2)} s)` : ""} | ${f(r.forwarded / r.busy)} |`;
+  const row = (name: string, r: Forwarded) => `| ${name} | ${f(r.sent)} in ${r.seconds.toFixed(2)} s (${f(r.offeredPps)}/s) | ${f(r.forwarded)} (${r.arrived.map(f).join(" / ")}), lost ${f(r.lost)} | ${r.window.toFixed(2)} s | ${f(r.pps)} | ${r.busy.toFixed(2)} s${r.directorCpu ? ` (director ${r.directorCpu.toFixed(2)} s, ${Math.round(100 * r.directorSys / r.directorCpu)} % in the kernel)` : ""} | ${f(r.forwarded / r.busy)} |`;
   const lines = [`run ${run.date}, ${run.wallSeconds.toFixed(0)} s wall, ${machine().cpu}, ${machine().cores} cores, ${machine().platform}, Node ${process.version}`];
   rounds.forEach((r, k) => {
     const tr = r.tcpreplay;
@@ -404,6 +407,7 @@ async function main(): Promise<void> {
   lines.push("", `median of ${repeat}: forwarded UDP wvs ${f(sm.wvsUdpPps)} / nftables ${f(sm.nftUdpPps)} packets/s (ratio ${sm.udpRatio.toFixed(3)}); ` +
     `wvs --workers 2 ${f(sm.wvsUdp2wPps)} packets/s (ratio to nftables ${sm.udp2wRatio.toFixed(3)}, to 1 worker ${sm.workersScaling.toFixed(3)}); ` +
     `per busy CPU-second wvs ${f(sm.wvsUdpPerCpuS)} / nftables ${f(sm.nftUdpPerCpuS)}; ` +
+    `director CPU per forwarded UDP packet ${sm.directorUsPerPkt.toFixed(2)} µs (${Math.round(100 * sm.directorKernelShare)} % in the kernel); ` +
     `new TCP conns wvs ${f(sm.wvsSynPps)} / nftables ${f(sm.nftSynPps)} per s (ratio ${sm.synRatio.toFixed(3)}); ` +
     `sender wvs blast ${f(sm.blastPps)}${sm.tcpreplayPps !== null ? ` / tcpreplay ${f(sm.tcpreplayPps)} packets/s (ratio ${sm.blastVsTcpreplay!.toFixed(3)})` : " packets/s; tcpreplay not available"}`, "");
   if (sm.ab) lines.push(`A/B against ${sm.ab.ref} (median of ${repeat}): UDP forwarded this tree ${f(sm.wvsUdpPps)} / ${sm.ab.ref} ${f(sm.ab.refUdpPps)} packets/s (median ratio ${sm.ab.udpRatio.toFixed(3)}); ` +
