@@ -18,7 +18,7 @@ commands:
   director (--rules <file> | --state <file>) [--socket PATH] [--metrics ADDR:PORT] [--iface NAME]...
          [--take-forwarding] [--no-vip-arp] [--stats-every N] [--sysctl NAME=VALUE]... [--sysctl-file <file>]
          [--workers N] [--tx-ring SLOTS] [--qdisc-bypass] [--[no-]drop-vip-input]   the live director (AF_PACKET, root); N > 1: engines in
-         worker threads (fanout by client); --tx-ring: transmit through a TPACKET ring of that many slots per interface (default 0 = sendmmsg)
+         worker threads (fanout by client); --tx-ring: transmit through a TPACKET ring of that many slots per interface (default 512; 0 = sendmmsg)
   blast <capture> --iface NAME [--pps N | --topspeed] [--loop N] [--batch N] [--max-seconds S] [--json]
          replay a capture's frames onto an interface, like tcpreplay (AF_PACKET, root)
   web [--port P] [--host ADDR] [--capture F --rules R [--reflect] [--sysctl-file S] [--avail-pages A]]
