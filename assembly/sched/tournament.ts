@@ -1,0 +1,135 @@
+// Tournament (winner) tree over a service's dests in list order, for the schedulers whose kernel loop
+// is "the first dest, in list order, with the least key / weight among the eligible ones": lc, wlc,
+// sed and nq (ipvs-dataplane.md §5.3–5.6). Each gives a dest's leaf through its `<name>Leaf(p)` hook
+// (dispatch.ts): a 32-bit key and a 32-bit leaf weight, 0 = ineligible (OVERLOAD set or weight <= 0).
+// wlc: (overhead, weight); lc: (overhead, 1); sed: (active + 1, weight); nq: the same as sed except an
+// idle dest is (0, 1).
+//
+// Why the root is the kernel's pick. The one comparison, `better(l, r)`: r wins only when r is eligible
+// and l is not, or both are and key(l) * w(r) > key(r) * w(l) (64-bit unsigned products); otherwise l.
+// Keys are < 2^32 (overhead = 256 * active + inactive with at most MAX_CONNS = 2^24 - 1 conns; active + 1
+// likewise) and weights < 2^31, so no product overflows 2^63 and, the weights being positive, the test
+// is exactly key(r) / w(r) < key(l) / w(l) on rationals. Ordering dests by (ineligible last, then
+// key / weight) is therefore a total preorder, and better(l, r) returns the earlier of l, r unless r is
+// strictly smaller: it is "first minimum", an associative operation, so any binary bracketing of the
+// dests in list order — this tree — gives the same result as folding it left to right. The kernel's
+// loop is that left fold: wlc/sed start from the first eligible dest and replace it only when a later
+// dest is strictly better (a weight-0 or OVERLOAD dest never is); lc the same with `doh < loh`; nq
+// returns the first eligible idle dest at once — with idle = (0, 1) it is strictly better than every
+// busy dest (key >= 2, so key * 1 > 0 * w) and ties every other idle one, so it is also the first
+// minimum. Padding leaves (beyond the last dest) are ineligible and never win.
+//
+// Memory, one table from schedTable's arena of 16 * cap bytes (cap = a power of two >= the dest count,
+// at least 8): u32 dest index per leaf, then u64 leaf (weight << 32 | key) per leaf, then u32 winner
+// (leaf number) per internal node 1..cap-1 (node i has children 2i and 2i + 1; node cap + k is leaf k).
+// tourInit builds it in O(n) on init and on every change of the dest list or a dest's weight or
+// thresholds; tourSync updates one leaf and its path to the root in O(log n) after a dest's counters or
+// OVERLOAD flag changed (bind/unbind, state change); tourTop reads the root in O(1). With no room in
+// the arena, tourTop says so (TOUR_NO_TREE) and the scheduler walks the list as the kernel does.
+import { destPtr, D_FLAGS, D_WEIGHT, D_SVC, D_SCHED_POS } from "../svc/dest";
+import { DEST_F_OVERLOAD } from "../abi";
+import { svcPtr, S_SCHED_DATA, S_SCHED } from "../svc/service";
+import { firstDest, nextDest } from "./common";
+import { schedTable } from "./arena";
+import { dispatchLeaf } from "./dispatch";
+
+const SD_COUNT: usize = 0;     // u32 in S_SCHED_DATA: dests in the tree
+const SD_TREE: usize = 4;      // u32: the table's address (0 = none: walk the list)
+const SD_CAP: usize = 8;       // u32: leaves (power of two)
+
+/** tourTop: the service has no tree (no room in the arena); walk the list. */
+export const TOUR_NO_TREE: u32 = 0xFFFFFFFF;
+/** dispatchLeaf's answer for a scheduler without a tree. */
+export const NO_LEAF: u64 = u64.MAX_VALUE;
+
+/** A leaf: key and leaf weight (0 = ineligible). */
+@inline export function tourLeaf(key: u32, weight: u32): u64 { return (<u64>weight << 32) | <u64>key; }
+
+/** Dest record p's weight as a leaf weight: 0 when OVERLOAD is set or weight <= 0 (§5.0 eligibility). */
+@inline export function tourWeight(p: usize): u32 {
+  const w = load<i32>(p, D_WEIGHT);
+  return (load<u32>(p, D_FLAGS) & DEST_F_OVERLOAD) != 0 || w <= 0 ? 0 : <u32>w;
+}
+
+/** The winner of leaves a (left, earlier in list order) and b (right). */
+@inline function better(leaves: usize, a: u32, b: u32): u32 {
+  const lb = load<u64>(leaves + (<usize>b << 3));
+  const wb = lb >> 32;
+  if (wb == 0) return a;
+  const la = load<u64>(leaves + (<usize>a << 3));
+  const wa = la >> 32;
+  if (wa == 0) return b;
+  return (la & 0xFFFFFFFF) * wb > (lb & 0xFFFFFFFF) * wa ? b : a;
+}
+
+/** The winning leaf of tree node `node` (a leaf is its own winner). */
+@inline function winnerOf(win: usize, cap: u32, node: u32): u32 {
+  return node >= cap ? node - cap : load<u32>(win + (<usize>node << 2));
+}
+
+/** init_service and every change of the dest list or of a dest's weight/thresholds: (re)builds the tree. */
+export function tourInit(si: u32): void {
+  const s = svcPtr(si);
+  const sd = s + S_SCHED_DATA;
+  const sched = <u32>load<u8>(s, S_SCHED);
+  let n: u32 = 0;
+  for (let d = firstDest(si); d != 0; d = nextDest(d)) n++;
+  let cap: u32 = 8;
+  while (cap < n) cap <<= 1;
+  const t = schedTable(si, <usize>cap << 4);
+  store<u32>(sd, <u32>t, SD_TREE);
+  store<u32>(sd, n, SD_COUNT);
+  store<u32>(sd, cap, SD_CAP);
+  if (t == 0) return;
+  const leaves = t + (<usize>cap << 2);
+  let k: u32 = 0;
+  for (let d = firstDest(si); d != 0; d = nextDest(d)) {
+    const p = destPtr(d);
+    store<u32>(t + (<usize>k << 2), d);
+    store<u32>(p, k, D_SCHED_POS);
+    store<u64>(leaves + (<usize>k << 3), dispatchLeaf(sched, p));
+    k++;
+  }
+  memory.fill(leaves + (<usize>n << 3), 0, <usize>(cap - n) << 3);
+  const win = leaves + (<usize>cap << 3);
+  for (let i = cap - 1; i != 0; i--) {
+    store<u32>(win + (<usize>i << 2), better(leaves, winnerOf(win, cap, i << 1), winnerOf(win, cap, (i << 1) | 1)));
+  }
+}
+
+/**
+ * After dest record p's counts or OVERLOAD flag changed: its leaf and the path above it, when its
+ * service's scheduler has a tree and the dest's recorded position still holds it (a dest deleted from
+ * the list keeps a stale position, left alone). Stops early once a node keeps a winner other than p.
+ */
+export function tourSync(p: usize): void {
+  const s = svcPtr(load<u32>(p, D_SVC));
+  const leaf = dispatchLeaf(<u32>load<u8>(s, S_SCHED), p);
+  if (leaf == NO_LEAF) return;
+  const sd = s + S_SCHED_DATA;
+  const t = <usize>load<u32>(sd, SD_TREE);
+  const k = load<u32>(p, D_SCHED_POS);
+  if (t == 0 || k >= load<u32>(sd, SD_COUNT) || destPtr(load<u32>(t + (<usize>k << 2))) != p) return;
+  const cap = load<u32>(sd, SD_CAP);
+  const leaves = t + (<usize>cap << 2);
+  store<u64>(leaves + (<usize>k << 3), leaf);
+  const win = leaves + (<usize>cap << 3);
+  for (let i = (cap + k) >> 1; i != 0; i >>= 1) {
+    const e = win + (<usize>i << 2);
+    const w = better(leaves, winnerOf(win, cap, i << 1), winnerOf(win, cap, (i << 1) | 1));
+    if (w == load<u32>(e) && w != k) break;         // same winner, not p: nothing above changes
+    store<u32>(e, w);
+  }
+}
+
+/** The tree's pick for service si: a dest index, 0 = none eligible, TOUR_NO_TREE = no tree. */
+export function tourTop(si: u32): u32 {
+  const sd = svcPtr(si) + S_SCHED_DATA;
+  const t = <usize>load<u32>(sd, SD_TREE);
+  if (t == 0) return TOUR_NO_TREE;
+  const cap = <usize>load<u32>(sd, SD_CAP);
+  const leaves = t + (cap << 2);
+  const w = <usize>load<u32>(leaves + (cap << 3), 4);   // node 1, the root
+  if (load<u32>(leaves + (w << 3), 4) == 0) return 0;
+  return load<u32>(t + (w << 2));
+}
