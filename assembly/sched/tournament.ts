@@ -19,13 +19,16 @@
 // busy dest (key >= 2, so key * 1 > 0 * w) and ties every other idle one, so it is also the first
 // minimum. Padding leaves (beyond the last dest) are ineligible and never win.
 //
-// Memory, one table from schedTable's arena of 16 * cap bytes (cap = a power of two >= the dest count,
-// at least 8): u32 dest index per leaf, then u64 leaf (weight << 32 | key) per leaf, then u32 winner
-// (leaf number) per internal node 1..cap-1 (node i has children 2i and 2i + 1; node cap + k is leaf k).
+// Memory, one table from schedTable's arena of 32 * cap bytes (cap = a power of two >= the dest count,
+// at least 8): 16-byte nodes 1 .. 2 * cap - 1 in heap order (node i has children 2i and 2i + 1, side
+// by side in one 32-byte block; node cap + k is leaf k, the k-th dest in list order), each holding its
+// winning leaf's value (u32 key, u32 weight) with that leaf's dest index and record address, so a
+// node is recomputed from its two children alone, with one 16-byte copy.
 // tourInit builds it in O(n) on init and on every change of the dest list or a dest's weight or
 // thresholds; tourSync updates one leaf and its path to the root in O(log n) after a dest's counters or
-// OVERLOAD flag changed (bind/unbind, state change); tourTop reads the root in O(1). With no room in
-// the arena, tourTop says so (TOUR_NO_TREE) and the scheduler walks the list as the kernel does.
+// OVERLOAD flag changed (bind/unbind, state change), stopping at the first node whose content does not
+// change (nothing above it can); tourTop reads the root in O(1). With no room in the arena, tourTop
+// says so (TOUR_NO_TREE) and the scheduler walks the list as the kernel does.
 import { destPtr, D_FLAGS, D_WEIGHT, D_SVC, D_SCHED_POS } from "../svc/dest";
 import { DEST_F_OVERLOAD } from "../abi";
 import { svcPtr, S_SCHED_DATA, S_SCHED } from "../svc/service";
@@ -36,6 +39,11 @@ import { dispatchLeaf } from "./dispatch";
 const SD_COUNT: usize = 0;     // u32 in S_SCHED_DATA: dests in the tree
 const SD_TREE: usize = 4;      // u32: the table's address (0 = none: walk the list)
 const SD_CAP: usize = 8;       // u32: leaves (power of two)
+
+// a node: u64 leaf value (key | weight << 32) of its winner, then the winner's dest index and record address
+const N_VALUE: usize = 0;
+const N_DEST: usize = 8;
+const N_PTR: usize = 12;
 
 /** tourTop: the service has no tree (no room in the arena); walk the list. */
 export const TOUR_NO_TREE: u32 = 0xFFFFFFFF;
@@ -51,21 +59,19 @@ export const NO_LEAF: u64 = u64.MAX_VALUE;
   return (load<u32>(p, D_FLAGS) & DEST_F_OVERLOAD) != 0 || w <= 0 ? 0 : <u32>w;
 }
 
-/** The winner of leaves a (left, earlier in list order) and b (right). */
-@inline function better(leaves: usize, a: u32, b: u32): u32 {
-  const lb = load<u64>(leaves + (<usize>b << 3));
-  const wb = lb >> 32;
-  if (wb == 0) return a;
-  const la = load<u64>(leaves + (<usize>a << 3));
-  const wa = la >> 32;
-  if (wa == 0) return b;
-  return (la & 0xFFFFFFFF) * wb > (lb & 0xFFFFFFFF) * wa ? b : a;
+/** The winner of sibling nodes l (left, earlier in list order) and r = l + 16. */
+@inline function better(l: usize): usize {
+  const r = l + 16;
+  const rv = load<u64>(r, N_VALUE);
+  const wr = rv >> 32;
+  if (wr == 0) return l;
+  const lv = load<u64>(l, N_VALUE);
+  const wl = lv >> 32;
+  if (wl == 0) return r;
+  return select<usize>(r, l, (lv & 0xFFFFFFFF) * wr > (rv & 0xFFFFFFFF) * wl);   // branch-free
 }
 
-/** The winning leaf of tree node `node` (a leaf is its own winner). */
-@inline function winnerOf(win: usize, cap: u32, node: u32): u32 {
-  return node >= cap ? node - cap : load<u32>(win + (<usize>node << 2));
-}
+@inline function nodeAt(t: usize, i: u32): usize { return t + (<usize>i << 4); }
 
 /** init_service and every change of the dest list or of a dest's weight/thresholds: (re)builds the tree. */
 export function tourInit(si: u32): void {
@@ -76,31 +82,29 @@ export function tourInit(si: u32): void {
   for (let d = firstDest(si); d != 0; d = nextDest(d)) n++;
   let cap: u32 = 8;
   while (cap < n) cap <<= 1;
-  const t = schedTable(si, <usize>cap << 4);
+  const t = schedTable(si, <usize>cap << 5);
   store<u32>(sd, <u32>t, SD_TREE);
   store<u32>(sd, n, SD_COUNT);
   store<u32>(sd, cap, SD_CAP);
   if (t == 0) return;
-  const leaves = t + (<usize>cap << 2);
   let k: u32 = 0;
   for (let d = firstDest(si); d != 0; d = nextDest(d)) {
     const p = destPtr(d);
-    store<u32>(t + (<usize>k << 2), d);
+    const e = nodeAt(t, cap + k);
+    store<u64>(e, dispatchLeaf(sched, p), N_VALUE);
+    store<u32>(e, d, N_DEST);
+    store<u32>(e, <u32>p, N_PTR);
     store<u32>(p, k, D_SCHED_POS);
-    store<u64>(leaves + (<usize>k << 3), dispatchLeaf(sched, p));
     k++;
   }
-  memory.fill(leaves + (<usize>n << 3), 0, <usize>(cap - n) << 3);
-  const win = leaves + (<usize>cap << 3);
-  for (let i = cap - 1; i != 0; i--) {
-    store<u32>(win + (<usize>i << 2), better(leaves, winnerOf(win, cap, i << 1), winnerOf(win, cap, (i << 1) | 1)));
-  }
+  memory.fill(nodeAt(t, cap + n), 0, <usize>(cap - n) << 4);       // padding leaves: never eligible
+  for (let i = cap - 1; i != 0; i--) v128.store(nodeAt(t, i), v128.load(better(nodeAt(t, i << 1))));
 }
 
 /**
  * After dest record p's counts or OVERLOAD flag changed: its leaf and the path above it, when its
  * service's scheduler has a tree and the dest's recorded position still holds it (a dest deleted from
- * the list keeps a stale position, left alone). Stops early once a node keeps a winner other than p.
+ * the list keeps a stale position, left alone).
  */
 export function tourSync(p: usize): void {
   const s = svcPtr(load<u32>(p, D_SVC));
@@ -109,16 +113,16 @@ export function tourSync(p: usize): void {
   const sd = s + S_SCHED_DATA;
   const t = <usize>load<u32>(sd, SD_TREE);
   const k = load<u32>(p, D_SCHED_POS);
-  if (t == 0 || k >= load<u32>(sd, SD_COUNT) || destPtr(load<u32>(t + (<usize>k << 2))) != p) return;
+  if (t == 0 || k >= load<u32>(sd, SD_COUNT)) return;
   const cap = load<u32>(sd, SD_CAP);
-  const leaves = t + (<usize>cap << 2);
-  store<u64>(leaves + (<usize>k << 3), leaf);
-  const win = leaves + (<usize>cap << 3);
+  const e = nodeAt(t, cap + k);
+  if (<usize>load<u32>(e, N_PTR) != p) return;
+  store<u64>(e, leaf, N_VALUE);
   for (let i = (cap + k) >> 1; i != 0; i >>= 1) {
-    const e = win + (<usize>i << 2);
-    const w = better(leaves, winnerOf(win, cap, i << 1), winnerOf(win, cap, (i << 1) | 1));
-    if (w == load<u32>(e) && w != k) break;         // same winner, not p: nothing above changes
-    store<u32>(e, w);
+    const v = v128.load(better(nodeAt(t, i << 1)));
+    const n = nodeAt(t, i);
+    if (i8x16.all_true(i32x4.eq(v, v128.load(n)))) break;          // unchanged: nothing above changes
+    v128.store(n, v);
   }
 }
 
@@ -127,9 +131,6 @@ export function tourTop(si: u32): u32 {
   const sd = svcPtr(si) + S_SCHED_DATA;
   const t = <usize>load<u32>(sd, SD_TREE);
   if (t == 0) return TOUR_NO_TREE;
-  const cap = <usize>load<u32>(sd, SD_CAP);
-  const leaves = t + (cap << 2);
-  const w = <usize>load<u32>(leaves + (cap << 3), 4);   // node 1, the root
-  if (load<u32>(leaves + (w << 3), 4) == 0) return 0;
-  return load<u32>(t + (w << 2));
+  const root = nodeAt(t, 1);
+  return load<u32>(root, N_VALUE + 4) == 0 ? 0 : load<u32>(root, N_DEST);
 }
