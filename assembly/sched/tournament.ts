@@ -25,9 +25,10 @@
 // winning leaf's value (u32 key, u32 weight) with that leaf's dest index and record address, so a
 // node is recomputed from its two children alone, with one 16-byte copy.
 // tourInit builds it in O(n) on init and on every change of the dest list or a dest's weight or
-// thresholds; tourSync updates one leaf and its path to the root in O(log n) after a dest's counters or
-// OVERLOAD flag changed (bind/unbind, state change), stopping at the first node whose content does not
-// change (nothing above it can); tourTop reads the root in O(1). With no room in the arena, tourTop
+// thresholds; after a dest's counters or OVERLOAD flag changed (bind/unbind, state change) its leaf and
+// the path to the root are updated in O(log n) (syncLeaf, at the latest before the tree is next read),
+// stopping at the first node whose content does not change (nothing above it can); tourTop reads the
+// root in O(1). With no room in the arena, tourTop
 // says so (TOUR_NO_TREE) and the scheduler walks the list as the kernel does.
 import { destPtr, D_FLAGS, D_WEIGHT, D_SVC, D_SCHED_POS } from "../svc/dest";
 import { DEST_F_OVERLOAD } from "../abi";
@@ -75,6 +76,7 @@ export const NO_LEAF: u64 = u64.MAX_VALUE;
 
 /** init_service and every change of the dest list or of a dest's weight/thresholds: (re)builds the tree. */
 export function tourInit(si: u32): void {
+  flushPending();
   const s = svcPtr(si);
   const sd = s + S_SCHED_DATA;
   const sched = <u32>load<u8>(s, S_SCHED);
@@ -101,12 +103,27 @@ export function tourInit(si: u32): void {
   for (let i = cap - 1; i != 0; i--) v128.store(nodeAt(t, i), v128.load(better(nodeAt(t, i << 1))));
 }
 
-/**
- * After dest record p's counts or OVERLOAD flag changed: its leaf and the path above it, when its
- * service's scheduler has a tree and the dest's recorded position still holds it (a dest deleted from
- * the list keeps a stale position, left alone).
- */
+// The dest whose leaf is not yet synced (0 = none): a new conn changes its dest's counters twice in one
+// packet (bind, then the first state transition), so tourSync only notes the dest and syncs the one
+// noted before when it differs; every reader of a tree (tourTop, tourInit) syncs the noted dest first.
+let pending: usize = 0;
+
+/** After dest record p's counts or OVERLOAD flag changed: its leaf will be synced before the next read. */
 export function tourSync(p: usize): void {
+  if (p == pending) return;
+  if (pending != 0) syncLeaf(pending);
+  pending = p;
+}
+
+@inline function flushPending(): void {
+  if (pending != 0) { syncLeaf(pending); pending = 0; }
+}
+
+/**
+ * Dest record p's leaf and the path above it, when its service's scheduler has a tree and the dest's
+ * recorded position still holds it (a dest deleted from the list keeps a stale position, left alone).
+ */
+function syncLeaf(p: usize): void {
   const s = svcPtr(load<u32>(p, D_SVC));
   const leaf = dispatchLeaf(<u32>load<u8>(s, S_SCHED), p);
   if (leaf == NO_LEAF) return;
@@ -128,6 +145,7 @@ export function tourSync(p: usize): void {
 
 /** The tree's pick for service si: a dest index, 0 = none eligible, TOUR_NO_TREE = no tree. */
 export function tourTop(si: u32): u32 {
+  flushPending();
   const sd = svcPtr(si) + S_SCHED_DATA;
   const t = <usize>load<u32>(sd, SD_TREE);
   if (t == 0) return TOUR_NO_TREE;
