@@ -5,25 +5,28 @@
 // wlc: (overhead, weight); lc: (overhead, 1); sed: (active + 1, weight); nq: the same as sed except an
 // idle dest is (0, 1).
 //
-// Why the root is the kernel's pick. The one comparison, `better(l, r)`: r wins only when r is eligible
-// and l is not, or both are and key(l) * w(r) > key(r) * w(l) (64-bit unsigned products); otherwise l.
-// Keys are < 2^32 (overhead = 256 * active + inactive with at most MAX_CONNS = 2^24 - 1 conns; active + 1
-// likewise) and weights < 2^31, so no product overflows 2^63 and, the weights being positive, the test
-// is exactly key(r) / w(r) < key(l) / w(l) on rationals. Ordering dests by (ineligible last, then
-// key / weight) is therefore a total preorder, and better(l, r) returns the earlier of l, r unless r is
-// strictly smaller: it is "first minimum", an associative operation, so any binary bracketing of the
-// dests in list order — this tree — gives the same result as folding it left to right. The kernel's
-// loop is that left fold: wlc/sed start from the first eligible dest and replace it only when a later
-// dest is strictly better (a weight-0 or OVERLOAD dest never is); lc the same with `doh < loh`; nq
-// returns the first eligible idle dest at once — with idle = (0, 1) it is strictly better than every
-// busy dest (key >= 2, so key * 1 > 0 * w) and ties every other idle one, so it is also the first
-// minimum. Padding leaves (beyond the last dest) are ineligible and never win.
+// An ineligible leaf is stored as (1, 0) (tourLeaf), padding leaves beyond the last dest too: weight 0
+// with a non-zero key, read as the ratio +infinity. Then one comparison serves every pair: of sibling
+// nodes l (earlier in list order) and r, r wins exactly when key(l) * w(r) > key(r) * w(l) (64-bit
+// unsigned products), else l. Keys are < 2^32 (overhead = 256 * active + inactive with at most
+// MAX_CONNS = 2^24 - 1 conns; active + 1 likewise) and weights < 2^31, so no product overflows 2^63.
+// Both eligible (weights > 0): the test is exactly key(r) / w(r) < key(l) / w(l) on rationals. l
+// ineligible, r eligible: key(l) * w(r) >= 1 > key(r) * 0, r wins. r ineligible: 0 > key(r) * w(l) is
+// false, l stays (whether l is eligible or not). So the test is "r is strictly smaller" in the total
+// preorder "key / weight, ineligible last", and a node's winner is the first minimum of its two
+// children. First minimum is associative, so any binary bracketing of the dests in list order — this
+// tree — gives the same result as folding it left to right. The kernel's loop is that left fold:
+// wlc/sed start from the first eligible dest and replace it only when a later dest is strictly better
+// (a weight-0 or OVERLOAD dest never is); lc the same with `doh < loh`; nq returns the first eligible
+// idle dest at once — with idle = (0, 1) it is strictly better than every busy dest (key >= 2, so
+// key * 1 > 0 * w) and ties every other idle one, so it is also the first minimum. The root holds
+// weight 0 only when no dest is eligible: none.
 //
 // Memory, one table from schedTable's arena of 32 * cap bytes (cap = a power of two >= the dest count,
 // at least 8): 16-byte nodes 1 .. 2 * cap - 1 in heap order (node i has children 2i and 2i + 1, side
 // by side in one 32-byte block; node cap + k is leaf k, the k-th dest in list order), each holding its
 // winning leaf's value (u32 key, u32 weight) with that leaf's dest index and record address, so a
-// node is recomputed from its two children alone, with one 16-byte copy.
+// node is recomputed from its two children alone.
 // tourInit builds it in O(n) on init and on every change of the dest list or a dest's weight or
 // thresholds; after a dest's counters or OVERLOAD flag changed (bind/unbind, state change) its leaf and
 // the path to the root are updated in O(log n) (syncLeaf, at the latest before the tree is next read),
@@ -48,11 +51,15 @@ const N_PTR: usize = 12;
 
 /** tourTop: the service has no tree (no room in the arena); walk the list. */
 export const TOUR_NO_TREE: u32 = 0xFFFFFFFF;
+/** The leaf of an ineligible dest and of padding: key 1, weight 0. */
+const INELIGIBLE: u64 = 1;
 /** dispatchLeaf's answer for a scheduler without a tree. */
 export const NO_LEAF: u64 = u64.MAX_VALUE;
 
-/** A leaf: key and leaf weight (0 = ineligible). */
-@inline export function tourLeaf(key: u32, weight: u32): u64 { return (<u64>weight << 32) | <u64>key; }
+/** A leaf: key and leaf weight; weight 0 = ineligible, stored as (1, 0) (see above). */
+@inline export function tourLeaf(key: u32, weight: u32): u64 {
+  return weight == 0 ? INELIGIBLE : (<u64>weight << 32) | <u64>key;
+}
 
 /** Dest record p's weight as a leaf weight: 0 when OVERLOAD is set or weight <= 0 (§5.0 eligibility). */
 @inline export function tourWeight(p: usize): u32 {
@@ -60,16 +67,10 @@ export const NO_LEAF: u64 = u64.MAX_VALUE;
   return (load<u32>(p, D_FLAGS) & DEST_F_OVERLOAD) != 0 || w <= 0 ? 0 : <u32>w;
 }
 
-/** The winner of sibling nodes l (left, earlier in list order) and r = l + 16. */
+/** The winner of sibling nodes l (left, earlier in list order) and r = l + 16: the one comparison. */
 @inline function better(l: usize): usize {
-  const r = l + 16;
-  const rv = load<u64>(r, N_VALUE);
-  const wr = rv >> 32;
-  if (wr == 0) return l;
-  const lv = load<u64>(l, N_VALUE);
-  const wl = lv >> 32;
-  if (wl == 0) return r;
-  return select<usize>(r, l, (lv & 0xFFFFFFFF) * wr > (rv & 0xFFFFFFFF) * wl);   // branch-free
+  const lv = load<u64>(l, N_VALUE), rv = load<u64>(l + 16, N_VALUE);
+  return l + select<usize>(16, 0, (lv & 0xFFFFFFFF) * (rv >> 32) > (rv & 0xFFFFFFFF) * (lv >> 32));
 }
 
 @inline function nodeAt(t: usize, i: u32): usize { return t + (<usize>i << 4); }
@@ -99,8 +100,17 @@ export function tourInit(si: u32): void {
     store<u32>(p, k, D_SCHED_POS);
     k++;
   }
-  memory.fill(nodeAt(t, cap + n), 0, <usize>(cap - n) << 4);       // padding leaves: never eligible
-  for (let i = cap - 1; i != 0; i--) v128.store(nodeAt(t, i), v128.load(better(nodeAt(t, i << 1))));
+  for (let j = cap + n; j < cap << 1; j++) {                        // padding leaves: never eligible
+    const e = nodeAt(t, j);
+    store<u64>(e, INELIGIBLE, N_VALUE);
+    store<u64>(e, 0, N_DEST);
+  }
+  for (let i = cap - 1; i != 0; i--) {
+    const w = better(nodeAt(t, i << 1));
+    const n = nodeAt(t, i);
+    store<u64>(n, load<u64>(w, N_VALUE), N_VALUE);
+    store<u64>(n, load<u64>(w, N_DEST), N_DEST);
+  }
 }
 
 // The dest whose leaf is not yet synced (0 = none): a new conn changes its dest's counters twice in one
@@ -135,11 +145,25 @@ function syncLeaf(p: usize): void {
   const e = nodeAt(t, cap + k);
   if (<usize>load<u32>(e, N_PTR) != p) return;
   store<u64>(e, leaf, N_VALUE);
-  for (let i = (cap + k) >> 1; i != 0; i >>= 1) {
-    const v = v128.load(better(nodeAt(t, i << 1)));
-    const n = nodeAt(t, i);
-    if (i8x16.all_true(i32x4.eq(v, v128.load(n)))) break;          // unchanged: nothing above changes
-    v128.store(n, v);
+  // Up the path with the winner so far in registers (value cv = ck | cw << 32, dest cd): each level
+  // reads only the sibling. Sibling on the right (i even): it wins when ck * sw > sk * cw; on the left:
+  // unless the current one wins, sk * cw > ck * sw, i.e. when ck * sw + 1 > sk * cw.
+  const pd = load<u64>(e, N_DEST);
+  let cv = leaf, cd = pd;
+  let ck = leaf & 0xFFFFFFFF, cw = leaf >> 32;
+  for (let i = cap + k; i > 1; i >>= 1) {
+    const sib = nodeAt(t, i ^ 1);
+    const sv = load<u64>(sib, N_VALUE), sd = load<u64>(sib, N_DEST);
+    const sk = sv & 0xFFFFFFFF, sw = sv >> 32;
+    const sibWins = ck * sw + <u64>(i & 1) > sk * cw;
+    cv = select<u64>(sv, cv, sibWins);
+    cd = select<u64>(sd, cd, sibWins);
+    ck = select<u64>(sk, ck, sibWins);
+    cw = select<u64>(sw, cw, sibWins);
+    const n = nodeAt(t, i >> 1);
+    if (cd == load<u64>(n, N_DEST) && cd != pd) break;   // the same other winner: nothing above changes
+    store<u64>(n, cv, N_VALUE);
+    store<u64>(n, cd, N_DEST);
   }
 }
 
