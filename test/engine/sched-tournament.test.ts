@@ -5,11 +5,11 @@
 // and deleted (deleted ones keep conns that unbind later), and scheduler switches. Before every SYN the
 // oracle takes the service's dest list in list order with each dest's weight, counters and OVERLOAD
 // flag (inputs read from the engine's records) and picks as the kernel would; the engine's pick is the
-// real server the SYN was forwarded to.
+// real server the SYN was forwarded to. One case runs with no room for the tree (the list walk).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildFrame } from "../../src/wire/build.ts";
-import type { Engine } from "../../src/engine/engine.ts";
+import type { Engine, EngineOptions } from "../../src/engine/engine.ts";
 import type { DestRule } from "../../src/control/model.ts";
 import * as A from "../../src/engine/abi.ts";
 import { engineWith, send, clients } from "../helpers/sched-drive.ts";
@@ -72,7 +72,8 @@ function tcp(src: string, flags: string): Uint8Array {
  * checked, how many of them had a tie at the minimum (so the tie rule was exercised) and how many found
  * no eligible dest.
  */
-async function differential(sched: string, seed: number, steps: number, n0: number, switchScheds = false) {
+async function differential(sched: string, seed: number, steps: number, n0: number, switchScheds = false,
+                            setup: { engine?: EngineOptions; lines?: string[]; noTree?: boolean } = {}) {
   let none = 0;
   const r = rng(seed);
   const pick = (n: number) => r() % n;
@@ -93,10 +94,14 @@ async function differential(sched: string, seed: number, steps: number, n0: numb
     const d = rand(newAddr());
     lines.push(`-a -t ${VIP}:80 -r ${d.addr}:80 -m -w ${d.weight}${d.uThreshold ? ` -x ${d.uThreshold}` : ""}${d.lThreshold ? ` -y ${d.lThreshold}` : ""}`);
   }
-  const e = await engineWith(lines);
-  const si = e.applied[0].index;
-  const svcRule = e.applied[0].rule;
-  const rules = new Map<number, DestRule>(e.applied[0].dests.map((d) => [d.index, d.rule]));
+  const e = await engineWith([...(setup.lines ?? []), ...lines], setup.engine);
+  const svc = e.applied[e.applied.length - 1];
+  const si = svc.index;
+  const svcRule = svc.rule;
+  const rules = new Map<number, DestRule>(svc.dests.map((d) => [d.index, d.rule]));
+  // the service's tree address (tournament.ts SD_TREE, 4 bytes into the scheduler data): 0 = none
+  const tree = () => e.view.getUint32((e.x.svcRecord(si) >>> 0) + A.S_SCHED_DATA + 4, true);
+  if (setup.noTree !== undefined) assert.is(tree() === 0, setup.noTree, `service ${si} ${setup.noTree ? "has no" : "has a"} tree`);
   const src = clients(steps, 20);
   const bound: string[] = [];
   let now = 1000, syns = 0, ties = 0, cur = sched;
@@ -146,13 +151,24 @@ async function differential(sched: string, seed: number, steps: number, n0: numb
 for (const sched of ["wlc", "lc", "sed", "nq"]) {
   test(`${sched}: every pick of the tree equals the kernel's linear loop over 4000 random steps`, async () => {
     for (const [seed, n0] of [[1, 100], [2, 7], [3, 30]]) {
-      const { syns, ties, none } = await differential(sched, seed, 4000, n0);
+      const { syns, ties, none } = await differential(sched, seed, 4000, n0, false, { noTree: false });
       assert.ok(syns > 1500, `${syns} SYNs checked`);
       assert.ok(none > 10, `${none} SYNs with no eligible dest`);
       assert.ok(ties > 100, `${ties} SYNs with a tie at the minimum`);
     }
   });
 }
+
+test("no room in the scheduler arena for the tree (lblc's cache took it): the list walk, same picks", async () => {
+  // 4 service slots: the arena is 4 MiB + 5 x 16 KiB, and the lblc cache pool takes all but the
+  // slots' 16 KiB shares and 64 KiB; 3000 dests need a tree of 4096 leaves (128 KiB).
+  const setup = { engine: { conns: 1 << 16, services: 4, dests: 3100 }, noTree: true,
+    lines: ["-A -t 10.0.0.200:80 -s lblc", "-a -t 10.0.0.200:80 -r 172.16.0.1:80 -m"] };
+  for (const sched of ["wlc", "lc", "sed", "nq"]) {
+    const { syns } = await differential(sched, 11, 300, 3000, false, setup);
+    assert.ok(syns > 100, `${syns} SYNs checked`);
+  }
+});
 
 test("lc / wlc / sed / nq switched at random on one service: picks still equal the kernel's loops", async () => {
   const { syns } = await differential("wlc", 9, 6000, 60, true);
