@@ -107,9 +107,9 @@ export function tourInit(si: u32): void {
   }
   for (let i = cap - 1; i != 0; i--) {
     const w = better(nodeAt(t, i << 1));
-    const n = nodeAt(t, i);
-    store<u64>(n, load<u64>(w, N_VALUE), N_VALUE);
-    store<u64>(n, load<u64>(w, N_DEST), N_DEST);
+    const node = nodeAt(t, i);
+    store<u64>(node, load<u64>(w, N_VALUE), N_VALUE);
+    store<u64>(node, load<u64>(w, N_DEST), N_DEST);
   }
 }
 
@@ -153,17 +153,17 @@ function syncLeaf(p: usize): void {
   let ck = leaf & 0xFFFFFFFF, cw = leaf >> 32;
   for (let i = cap + k; i > 1; i >>= 1) {
     const sib = nodeAt(t, i ^ 1);
-    const sv = load<u64>(sib, N_VALUE), sd = load<u64>(sib, N_DEST);
+    const sv = load<u64>(sib, N_VALUE), sdest = load<u64>(sib, N_DEST);
     const sk = sv & 0xFFFFFFFF, sw = sv >> 32;
     const sibWins = ck * sw + <u64>(i & 1) > sk * cw;
     cv = select<u64>(sv, cv, sibWins);
-    cd = select<u64>(sd, cd, sibWins);
+    cd = select<u64>(sdest, cd, sibWins);
     ck = select<u64>(sk, ck, sibWins);
     cw = select<u64>(sw, cw, sibWins);
-    const n = nodeAt(t, i >> 1);
-    if (cd == load<u64>(n, N_DEST) && cd != pd) break;   // the same other winner: nothing above changes
-    store<u64>(n, cv, N_VALUE);
-    store<u64>(n, cd, N_DEST);
+    const node = nodeAt(t, i >> 1);
+    if (cd == load<u64>(node, N_DEST) && cd != pd) break;   // the same other winner: nothing above changes
+    store<u64>(node, cv, N_VALUE);
+    store<u64>(node, cd, N_DEST);
   }
 }
 
