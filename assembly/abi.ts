@@ -237,7 +237,7 @@ export const D_HAS_MAC: u32 = 74;   // u8
 export const D_REFCNT: u32 = 76;    // conns bound to this dest
 export const D_IDLE_START: u32 = 80; // trash: when it was first seen unreferenced (0 = not yet)
 export const D_MTU: u32 = 84;       // u32 route MTU toward the dest (set by the host; 0 = unknown, no check)
-export const D_SCHED_POS: u32 = 88; // u32 the dest's position in its wlc service's packed array (sched/wlc.ts)
+export const D_SCHED_POS: u32 = 88; // u32 the dest's leaf number in its service's tournament tree (sched/tournament.ts)
 
 // ---- service record layout (bytes) ----
 export const SVC_SIZE: u32 = 128;

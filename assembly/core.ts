@@ -10,7 +10,8 @@ import {
 } from "./abi";
 import { parseFrame, PARSE_PASS, pAf, pProto, pL4, pL4Len, pSaddr, pDaddr, pFragMore, pIpLen } from "./wire/packet";
 import { isMulticastOrBroadcast, ld16 } from "./wire/ip";
-import { connInGet, connInGetHashed, connOutGet, connPtr } from "./conn/table";
+import { connInGetHashed, connOutGetHashed, connPtr } from "./conn/table";
+import { connHash } from "./conn/hash";
 import { connArm, connExpireNow, connExpire, now } from "./conn/timer";
 import { C_STATE, C_INPKTS, C_PROTO, CF_ONE_PACKET, CF_NOOUTPUT, connFlags, connDest, connControl } from "./conn/record";
 import { serviceFind } from "./svc/service";
@@ -108,7 +109,7 @@ function natIcmpSendOrPass(sport: u32): u32 {
 }
 
 /** Service lookup and scheduling of a packet no conn knows (§1.5). */
-function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
+function scheduleNew(mark: u32, sport: u32, dport: u32, h: u32): u32 {
   const si = serviceFind(pAf, mark, pProto, pDaddr, dport);
   if (debugLevel >= 5) { const r = logPacket(LOG_EV_SVC_LOOKUP, 5, si); if (r != 0) store<u32>(r, mark, LOG_C); }
   if (si == 0) return natIcmpSend ? natIcmpSendOrPass(sport) : VERDICT_PASS;
@@ -120,7 +121,7 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
     if (!sctpMayCreate(<u32>chunk, sloppySctp)) return VERDICT_PASS;
   }
   if (todrop()) return drop(DROP_DROP_PACKET);      // drop_packet defense (ip_vs_todrop)
-  const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark);
+  const i = scheduleConn(si, pAf, pProto, pSaddr, sport, pDaddr, dport, mark, h);
   if (i == 0) {
     if (scheduleReason == DROP_CONN_TABLE_FULL) return drop(DROP_CONN_TABLE_FULL);
     const lv = leave(si, sport, dport, mark, false, scheduleReason);      // ip_vs_leave (leave.ts)
@@ -132,11 +133,12 @@ function scheduleNew(mark: u32, sport: u32, dport: u32): u32 {
 }
 
 /**
- * Processes one frame. knownHash: the batch prefetch's hash of the frame's client side (hashOk), so
- * the in-lookup need not compute it again; the prefetch's light parse reads the same fields as
- * parseFrame for every frame it accepts.
+ * Processes one frame. knownHash, knownOutHash: the batch prefetch's hashes of the frame's source side
+ * (the in-lookup's key, also a new conn's) and destination side (the out-lookup's) when hashOk, so they
+ * are not computed again; the prefetch's light parse reads the same fields as parseFrame for every
+ * frame it accepts.
  */
-export function processPacket(f: usize, len: u32, mark: u32, hashOk: bool, knownHash: u32): u32 {
+export function processPacket(f: usize, len: u32, mark: u32, hashOk: bool, knownHash: u32, knownOutHash: u32): u32 {
   vHint = 0; vLen = 0;
   const r = parseFrame(f, len);
   if (r == PARSE_PASS) return VERDICT_PASS;
@@ -159,8 +161,8 @@ export function processPacket(f: usize, len: u32, mark: u32, hashOk: bool, known
   if (pL4Len < minL4) return drop(DROP_TRUNCATED_L4);
   const sport = ld16(pL4);
   const dport = ld16(pL4 + 2);
-  let i = hashOk ? connInGetHashed(knownHash, proto, pAf, pSaddr, sport, pDaddr, dport)
-                 : connInGet(proto, pAf, pSaddr, sport, pDaddr, dport);
+  const hin = hashOk ? knownHash : connHash(proto, pSaddr, pAf, sport);
+  let i = connInGetHashed(hin, proto, pAf, pSaddr, sport, pDaddr, dport);
   if (i != 0) {
     const c = connPtr(i);
     const di = connDest(c);
@@ -177,7 +179,7 @@ export function processPacket(f: usize, len: u32, mark: u32, hashOk: bool, known
     }
     if (i != 0) return inPath(i);
   }
-  i = connOutGet(proto, pAf, pSaddr, sport, pDaddr, dport);
+  i = connOutGetHashed(hashOk ? knownOutHash : connHash(proto, pDaddr, pAf, dport), proto, pAf, pSaddr, sport, pDaddr, dport);
   if (i != 0) return outPath(i);
-  return scheduleNew(mark, sport, dport);
+  return scheduleNew(mark, sport, dport, hin);
 }

@@ -24,7 +24,7 @@ import { setSetting, debugLevel } from "./settings";
 import { logInit, logRing, logHead, logTail, logConsume, logLost, logPacket, logFields } from "./log";
 import { LOG_EV_DROP, LOG_EV_XMIT_ERROR, LOG_EV_TRAVERSAL, LOG_EV_SYSCTL, DROP_TTL_EXCEEDED, DROP_CONN_TABLE_FULL, DROP_BAD_IPV6_EXT_HEADER, DROP_BAD_IP_TOTAL_LENGTH } from "./abi";
 import { setTunnelSource } from "./xmit/tunnel";
-import { prefetchBuckets, prefetchInConns, prefetchOutConns, prefetchedIn, prefetchedHashIn } from "./prefetch";
+import { prefetchBuckets, prefetchInConns, prefetchOutConns, prefetchedIn, prefetchedHashIn, prefetchedHashOut } from "./prefetch";
 import { periodicRun } from "./periodic";
 import { tableDest, shBucketOf, mhSlotOf } from "./sched/introspect";
 
@@ -94,7 +94,8 @@ export function processBatch(count: u32): u32 {
       // to it: each frame's processing writes only within [off - HEADROOM, off + len), and frames
       // that start at or after every earlier frame's end are out of that reach.
       const known = pf && off >= prevEnd && prefetchedIn(k);
-      v = processPacket(off, len, load<u32>(dsc, DESC_MARK), known, known ? prefetchedHashIn(k) : 0);
+      v = processPacket(off, len, load<u32>(dsc, DESC_MARK), known, known ? prefetchedHashIn(k) : 0,
+                        known ? prefetchedHashOut(k) : 0);
       if (off + <usize>len > prevEnd) prevEnd = off + <usize>len;
     }
     store<u32>(dsc, v, DESC_VERDICT);

@@ -123,3 +123,4 @@ export function prefetchOutConns(from: u32, to: u32): void {
  */
 @inline export function prefetchedIn(k: u32): bool { return load<u32>(SLOTS + (<usize>k << 4)) != 0; }
 @inline export function prefetchedHashIn(k: u32): u32 { return load<u32>(SLOTS + (<usize>k << 4), 8); }
+@inline export function prefetchedHashOut(k: u32): u32 { return load<u32>(SLOTS + (<usize>k << 4), 12); }

@@ -5,7 +5,8 @@
 // or <proto, VIP, 0> for port-zero and FTP services, or <IPPROTO_IP, mark, 0> for fwmark services —
 // and create one bound to a freshly scheduled dest when there is none or it is no longer valid; the
 // new conn is controlled by the template, whose timer every such conn re-arms.
-// Returns the new conn's index, or 0 with scheduleReason set to the drop reason.
+// Returns the new conn's index, or 0 with scheduleReason set to the drop reason. h is the new conn's
+// client-side hash, connHash(proto, saddr, af, sport), which the caller's in-lookup computed.
 import {
   SVC_F_PERSISTENT, DROP_NOT_SCHEDULED, DROP_NO_DEST, DROP_CONN_TABLE_FULL,
 } from "./abi";
@@ -40,23 +41,23 @@ function maskClient(saddr: usize, af: u32, mask: u32): void {
 }
 
 export function scheduleConn(si: u32, af: u32, proto: u32, saddr: usize, sport: u32, daddr: usize,
-                             dport: u32, mark: u32): u32 {
+                             dport: u32, mark: u32, h: u32): u32 {
   const s = svcPtr(si);
   setSchedContext(af, proto, saddr, daddr, sport, dport, now, false);
   const svcPort = <u32>load<u16>(s, S_PORT);
   const fwmark = load<u32>(s, S_FWMARK);
-  if ((load<u32>(s, S_FLAGS) & SVC_F_PERSISTENT) != 0) return schedulePersist(si, af, proto, saddr, sport, daddr, dport, mark);
+  if ((load<u32>(s, S_FLAGS) & SVC_F_PERSISTENT) != 0) return schedulePersist(si, af, proto, saddr, sport, daddr, dport, mark, h);
   if (fwmark == 0 && dport != svcPort) { scheduleReason = DROP_NOT_SCHEDULED; return 0; }
   const di = schedule(si);
   if (di == 0) { scheduleReason = DROP_NO_DEST; return 0; }
   const dp = <u32>load<u16>(destPtr(di), D_PORT);
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, dp != 0 ? dp : dport, h);
   if (i == 0) scheduleReason = DROP_CONN_TABLE_FULL;
   return i;
 }
 
 function schedulePersist(si: u32, af: u32, proto: u32, saddr: usize, sport: u32, daddr: usize,
-                         dport: u32, mark: u32): u32 {
+                         dport: u32, mark: u32, h: u32): u32 {
   const s = svcPtr(si);
   const svcPort = <u32>load<u16>(s, S_PORT);
   const fwmark = load<u32>(s, S_FWMARK);
@@ -85,7 +86,7 @@ function schedulePersist(si: u32, af: u32, proto: u32, saddr: usize, sport: u32,
   }
   const destPort = <u32>load<u16>(destPtr(di), D_PORT);
   const rsport = dport == svcPort && destPort != 0 ? destPort : dport;
-  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport);
+  const i = connNew(si, di, proto, af, saddr, sport, daddr, dport, rsport, h);
   if (i != 0) {
     setConnControl(connPtr(i), t);
     const tc = connPtr(t);

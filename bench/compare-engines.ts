@@ -4,7 +4,8 @@
 // Both engines' memory is advised to use huge pages, as the bench's (--4k-pages: left on 4 KiB pages).
 // --wlc100: new connections instead (SYNs of fresh flows into one service of 100 masq dests under wlc,
 // bench/sched-bench.ts schedRules; the table is emptied by a clock jump every 16 batches, not timed);
-// `flows` is then ignored and the figure is new conns/s. --pool=N: established ACKs cycle through N
+// `flows` is then ignored and the figure is new conns/s. --syn: the same new connections into the
+// bench's own service (4 dests, wlc; bench/workload.ts RULES). --pool=N: established ACKs cycle through N
 // prebuilt batches of random flows (default 16, 16 K picks that stay warm in the caches; the bench
 // uses 128, 131 K picks).
 // Workload: the bench's established ACK traffic over `flows` conns (default 4096, the hot case) in a
@@ -17,11 +18,12 @@ import { benchClock } from "./clock.ts";
 import { schedRules } from "./sched-bench.ts";
 import { adviseHugePages } from "../src/engine/load-node.ts";
 
-const FLAGS = ["--cpu-clock", "--4k-pages", "--wlc100"];
+const FLAGS = ["--cpu-clock", "--4k-pages", "--wlc100", "--syn"];
 const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a) && !a.startsWith("--pool="));
 // batches of random ACKs cycled through (16: 16 K picks, warm in the caches; the bench uses 128)
 const POOL = Number(process.argv.find((a) => a.startsWith("--pool="))?.slice(7) ?? 16);
 const wlc100 = process.argv.includes("--wlc100");
+const syn4 = process.argv.includes("--syn");
 const prepareMemory = process.argv.includes("--4k-pages") ? undefined : adviseHugePages;
 const clock = benchClock(process.argv.includes("--cpu-clock") ? "cpu" : "wall");
 
@@ -38,9 +40,9 @@ async function measure(wasm: string, flows: number): Promise<number> {
   return (400 * BATCH_MAX) / (ms / 1000);
 }
 
-async function measureWlc100(wasm: string): Promise<number> {
+async function measureNewConns(wasm: string, rules: typeof RULES): Promise<number> {
   const e = await Engine.create(fs.readFileSync(wasm), { conns: 1 << 20, prepareMemory });
-  e.applyRules(schedRules("wlc", 100));
+  e.applyRules(rules);
   const syn = makeTemplate("S");
   const pool = Array.from({ length: 16 }, (_, i) => batchImage(syn, BATCH_MAX, (k) => i * BATCH_MAX + k));
   let ms = 0;
@@ -55,10 +57,10 @@ async function measureWlc100(wasm: string): Promise<number> {
 }
 
 const [a, b, rounds = "3", flows = "4096"] = args;
-if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages] [--wlc100] [--pool=N]"); process.exit(2); }
-const unit = wlc100 ? "new conns/s" : "packets/s";
+if (!a || !b) { console.error("usage: node --import tsx bench/compare-engines.ts A.wasm B.wasm [rounds] [flows] [--cpu-clock] [--4k-pages] [--wlc100 | --syn] [--pool=N]"); process.exit(2); }
+const unit = wlc100 || syn4 ? "new conns/s" : "packets/s";
 for (let i = 0; i < Number(rounds); i++) {
-  const run = (w: string) => (wlc100 ? measureWlc100(w) : measure(w, Number(flows)));
+  const run = (w: string) => (wlc100 ? measureNewConns(w, schedRules("wlc", 100)) : syn4 ? measureNewConns(w, RULES) : measure(w, Number(flows)));
   const pa = await run(a), pb = await run(b);
   console.log(`round ${i + 1}: ${a} ${(pa / 1e6).toFixed(2)} M ${unit}, ${b} ${(pb / 1e6).toFixed(2)} M ${unit}, B/A ${(pb / pa).toFixed(3)}`);
 }

@@ -3,8 +3,9 @@
 // SCHED_<NAME> from assembly/abi.ts, and its optional hooks `<name>Init(si)` (init_service),
 // `<name>Update(si)` (after a dest was added, edited or deleted), `<name>DelDest(si, di, prev)`
 // (before dest di leaves the list), `<name>Tick(si, now)` (the host's periodic timer) and
-// `<name>MaxDests(): u32` (most dests a service of this scheduler can hold; none = no limit) are
-// wired in. Adding a scheduler is adding its file. `--check` exits 1 when dispatch.ts is stale.
+// `<name>MaxDests(): u32` (most dests a service of this scheduler can hold; none = no limit) and
+// `<name>Leaf(p: usize): u64` (dest record p's leaf in the service's tournament tree, sched/
+// tournament.ts; none = the scheduler keeps no tree: u64.MAX_VALUE, NO_LEAF) are wired in. Adding a scheduler is adding its file. `--check` exits 1 when dispatch.ts is stale.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = path.join(root, "assembly/sched");
 const dst = path.join(dir, "dispatch.ts");
-const HOOKS = ["Init", "Update", "DelDest", "Tick", "MaxDests"] as const;
+const HOOKS = ["Init", "Update", "DelDest", "Tick", "MaxDests", "Leaf"] as const;
 
 export function generateDispatch(files: Record<string, string>, abi: string): string {
   const scheds: { name: string; hooks: Set<string> }[] = [];
@@ -47,6 +48,7 @@ export function generateDispatch(files: Record<string, string>, abi: string): st
   sw("dispatchDelDest", "sched: u32, si: u32, di: u32, prev: u32", "DelDest", (n) => `${n}DelDest(si, di, prev); break;`, "void");
   sw("dispatchTick", "sched: u32, si: u32, now: u32", "Tick", (n) => `${n}Tick(si, now); break;`, "void");
   sw("dispatchMaxDests", "sched: u32", "MaxDests", (n) => `return ${n}MaxDests();`, "u32", "0xFFFFFFFF");
+  sw("dispatchLeaf", "sched: u32, p: usize", "Leaf", (n) => `return ${n}Leaf(p);`, "u64", "u64.MAX_VALUE");
   sw("dispatchSchedule", "sched: u32, si: u32", "Schedule", (n) => `return ${n}Schedule(si);`, "u32");
   return out.join("\n") + "\n";
 }

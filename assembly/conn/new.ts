@@ -5,7 +5,7 @@
 // count it.
 import { HZ, PROTO_UDP, SVC_F_ONEPACKET, CNT_CONNS_CREATED, FWD_BYPASS } from "../abi";
 import { bump } from "../mem";
-import { connAlloc, connPtr, connHashIn } from "./table";
+import { connAlloc, connPtr, connHashIn, connHashInAt } from "./table";
 import {
   C_CPORT, C_VPORT, C_DPORT, C_PROTO, C_TIMEOUT, C_DEST, CF_ONE_PACKET, connFlags, setConnFlags, connCaddr, connVaddr,
 } from "./record";
@@ -31,8 +31,9 @@ export function connFill(c: usize, proto: u32, cport: u32, vport: u32, dport: u3
   if (af == 4) store<u32>(to, load<u32>(from)); else memory.copy(to, from, 16);
 }
 
+/** h: connHash(proto, saddr, af, sport), the client side's hash the caller's in-lookup computed. */
 export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, sport: u32,
-                        daddr: usize, dport: u32, rsport: u32): u32 {
+                        daddr: usize, dport: u32, rsport: u32, h: u32): u32 {
   const i = connAlloc(af);
   if (i == 0) return 0;
   const c = connPtr(i);
@@ -45,7 +46,7 @@ export function connNew(si: u32, di: u32, proto: u32, af: u32, saddr: usize, spo
   setConnFlags(c, flags);
   bindDest(c, di);
   store<u32>(c, 3 * HZ, C_TIMEOUT);
-  if ((connFlags(c) & CF_ONE_PACKET) == 0) connHashIn(i);
+  if ((connFlags(c) & CF_ONE_PACKET) == 0) connHashInAt(i, h);
   statsConn(si, di);
   bump(CNT_CONNS_CREATED);
   if (debugLevel >= 6) {

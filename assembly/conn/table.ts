@@ -69,9 +69,11 @@ export const LINK_INDEX: u32 = 0xFFFFFF;
 }
 @inline export function bucketAt(h: u32): usize { return bucketBase + (<usize>(h & bucketMask) << 2); }
 
-export function connHashIn(i: u32): void {
+export function connHashIn(i: u32): void { connHashInAt(i, hashOf(connPtr(i))); }
+
+/** connHashIn with h = the record's client-side hash, connHash(proto, caddr, af, cport), already known. */
+export function connHashInAt(i: u32, h: u32): void {
   const c = connPtr(i);
-  const h = hashOf(c);
   const b = bucketAt(h);
   store<u32>(c, load<u32>(b), C_HNEXT);
   store<u32>(b, linkTag(h) | i);
@@ -129,7 +131,15 @@ export function connInGetHashed(h: u32, proto: u32, af: u32, saddr: usize, sport
 
 /** Out-lookup: a reply from (saddr:sport) to the client (daddr:dport). */
 export function connOutGet(proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
-  const h = connHash(proto, daddr, af, dport);
+  return outLookup(connHash(proto, daddr, af, dport), proto, af, saddr, sport, daddr, dport);
+}
+
+/** The out-lookup with the client side's hash h = connHash(proto, daddr, af, dport) already known. */
+export function connOutGetHashed(h: u32, proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
+  return outLookup(h, proto, af, saddr, sport, daddr, dport);
+}
+
+@inline function outLookup(h: u32, proto: u32, af: u32, saddr: usize, sport: u32, daddr: usize, dport: u32): u32 {
   const tag = linkTag(h);
   let link = load<u32>(bucketAt(h));
   while (link != 0) {

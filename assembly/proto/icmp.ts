@@ -16,7 +16,8 @@ import {
 import { pFrame, pL3, pL4, pL4Len, pAf, pIpHlen, pIpLen, pSaddr, pDaddr, pFragMore, pFragFirst, pFragHdr } from "../wire/packet";
 import { ld16, st16 } from "../wire/ip";
 import { csumPartial, csumFinish, ipv4SetChecksum } from "../wire/csum";
-import { connInGet, connOutGet, connPtr, connDaddr } from "../conn/table";
+import { connInGetHashed, connOutGet, connPtr, connDaddr } from "../conn/table";
+import { connHash } from "../conn/hash";
 import { C_DPORT, C_VPORT, connDest, connVaddr } from "../conn/record";
 import { xmitIn, connIsMasq, outFrame, outLen, outHint } from "../xmit/index";
 import { decrementTtl } from "../xmit/common";
@@ -118,11 +119,11 @@ function icmpIn(i: u32, qs: usize, qd: usize): u32 {
 
 /** schedule_icmp: a conn for the inverted quote, or 0 with icmpSchedVerdict set. */
 let icmpSchedVerdict: u32 = 0;
-function scheduleFromQuote(mark: u32, qs: usize, qsport: u32, qd: usize, qdport: u32): u32 {
+function scheduleFromQuote(mark: u32, qs: usize, qsport: u32, qd: usize, qdport: u32, h: u32): u32 {
   icmpSchedVerdict = VERDICT_PASS;
   const si = serviceFind(pAf, mark, qProto, qs, qsport);
   if (si == 0) return 0;
-  const i = scheduleConn(si, pAf, qProto, qd, qdport, qs, qsport, mark);
+  const i = scheduleConn(si, pAf, qProto, qd, qdport, qs, qsport, mark, h);
   if (i != 0) { connArm(i); return i; }
   icmpSchedVerdict = scheduleReason == DROP_CONN_TABLE_FULL ? drop(DROP_CONN_TABLE_FULL)
     : leave(si, qdport, qsport, mark, true, scheduleReason);
@@ -142,12 +143,13 @@ export function icmpHandle(mark: u32): u32 {
   const qsport = ld16(qL4);
   const qdport = ld16(qL4 + 2);
   icmpHint = 0;
-  let i = connInGet(qProto, pAf, qd, qdport, qs, qsport);
+  const h = connHash(qProto, qd, pAf, qdport);      // the inverted quote's client side
+  let i = connInGetHashed(h, qProto, pAf, qd, qdport, qs, qsport);
   if (i != 0) return icmpIn(i, qs, qd);           // about our reply: goes on to the real server
   i = connOutGet(qProto, pAf, qd, qdport, qs, qsport);
   if (i == 0) {
     if (!scheduleIcmp) return VERDICT_PASS;
-    i = scheduleFromQuote(mark, qs, qsport, qd, qdport);
+    i = scheduleFromQuote(mark, qs, qsport, qd, qdport, h);
     if (i == 0) return icmpSchedVerdict;
     return icmpIn(i, qs, qd);
   }

@@ -13,7 +13,7 @@ import { LOG_EV_STATE, LOG_D, LOG_OLD_STATE } from "../abi";
 import { pProto, pL4, pL4Len } from "../wire/packet";
 import { TPL_ASSURED } from "../abi";
 import { destPtr, D_ACTIVE, D_INACTIVE } from "../svc/dest";
-import { wlcSync } from "../sched/wlc";
+import { tourSync } from "../sched/tournament";
 
 /** ip_vs_control_assure_ct: the controlling persistence template becomes ASSURED. */
 export function assureControl(c: usize): void {
@@ -47,7 +47,7 @@ export function changeState(c: usize, next: u32, nextActive: bool): void {
       store<u32>(d, load<u32>(d, D_INACTIVE) - 1, D_INACTIVE);
       setConnFlags(c, flags & ~CF_INACTIVE);
     }
-    wlcSync(d);
+    tourSync(d);
   }
   store<u8>(c, <u8>next, C_STATE);
   if (debugLevel >= 8) logState(c, cur);

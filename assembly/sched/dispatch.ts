@@ -5,15 +5,15 @@ import { dhSchedule, dhInit, dhUpdate } from "./dh";
 import { foSchedule } from "./fo";
 import { lblcSchedule, lblcInit, lblcDelDest, lblcTick } from "./lblc";
 import { lblcrSchedule, lblcrInit, lblcrDelDest, lblcrTick } from "./lblcr";
-import { lcSchedule } from "./lc";
+import { lcSchedule, lcInit, lcUpdate, lcLeaf } from "./lc";
 import { mhSchedule, mhInit, mhUpdate, mhMaxDests } from "./mh";
-import { nqSchedule } from "./nq";
+import { nqSchedule, nqInit, nqUpdate, nqLeaf } from "./nq";
 import { ovfSchedule } from "./ovf";
 import { rrSchedule, rrInit, rrDelDest } from "./rr";
-import { sedSchedule } from "./sed";
+import { sedSchedule, sedInit, sedUpdate, sedLeaf } from "./sed";
 import { shSchedule, shInit, shUpdate } from "./sh";
 import { twosSchedule } from "./twos";
-import { wlcSchedule, wlcInit, wlcUpdate } from "./wlc";
+import { wlcSchedule, wlcInit, wlcUpdate, wlcLeaf } from "./wlc";
 import { wrrSchedule, wrrInit, wrrUpdate } from "./wrr";
 
 export function schedKnownId(id: u32): bool {
@@ -42,8 +42,11 @@ export function dispatchInit(sched: u32, si: u32): void {
     case SCHED_DH: dhInit(si); break;
     case SCHED_LBLC: lblcInit(si); break;
     case SCHED_LBLCR: lblcrInit(si); break;
+    case SCHED_LC: lcInit(si); break;
     case SCHED_MH: mhInit(si); break;
+    case SCHED_NQ: nqInit(si); break;
     case SCHED_RR: rrInit(si); break;
+    case SCHED_SED: sedInit(si); break;
     case SCHED_SH: shInit(si); break;
     case SCHED_WLC: wlcInit(si); break;
     case SCHED_WRR: wrrInit(si); break;
@@ -54,7 +57,10 @@ export function dispatchInit(sched: u32, si: u32): void {
 export function dispatchUpdate(sched: u32, si: u32): void {
   switch (sched) {
     case SCHED_DH: dhUpdate(si); break;
+    case SCHED_LC: lcUpdate(si); break;
     case SCHED_MH: mhUpdate(si); break;
+    case SCHED_NQ: nqUpdate(si); break;
+    case SCHED_SED: sedUpdate(si); break;
     case SCHED_SH: shUpdate(si); break;
     case SCHED_WLC: wlcUpdate(si); break;
     case SCHED_WRR: wrrUpdate(si); break;
@@ -83,6 +89,16 @@ export function dispatchMaxDests(sched: u32): u32 {
   switch (sched) {
     case SCHED_MH: return mhMaxDests();
     default: return 0xFFFFFFFF;
+  }
+}
+
+export function dispatchLeaf(sched: u32, p: usize): u64 {
+  switch (sched) {
+    case SCHED_LC: return lcLeaf(p);
+    case SCHED_NQ: return nqLeaf(p);
+    case SCHED_SED: return sedLeaf(p);
+    case SCHED_WLC: return wlcLeaf(p);
+    default: return u64.MAX_VALUE;
   }
 }
 

@@ -10,7 +10,7 @@ import {
 export { DEST_SIZE, D_FLAGS, D_CONN_FLAGS, D_AF, D_TUN_TYPE, D_TUN_FLAGS, D_USED, D_PORT, D_TUN_PORT, D_ADDR, D_WEIGHT, D_LAST_WEIGHT, D_U_THRESHOLD, D_L_THRESHOLD, D_ACTIVE, D_INACTIVE, D_PERSIST, D_SVC, D_NEXT, D_MAC, D_HAS_MAC, D_REFCNT, D_IDLE_START, D_MTU, D_SCHED_POS };
 import { destBase } from "../mem";
 import { DEST_F_OVERLOAD, FWD_MASQ, PROTO_UDP } from "../abi";
-import { wlcSync } from "../sched/wlc";
+import { tourSync } from "../sched/tournament";
 import { CF_INACTIVE, CF_NOOUTPUT, CF_TEMPLATE, CF_ONE_PACKET, C_PROTO, connFlags, setConnFlags } from "../conn/record";
 
 
@@ -36,7 +36,7 @@ export function bindDest(c: usize, di: u32): void {
   store<u32>(d, load<u32>(d, D_REFCNT) + 1, D_REFCNT);
   const u = load<u32>(d, D_U_THRESHOLD);
   if (u != 0 && totalConns(d) >= u) store<u32>(d, load<u32>(d, D_FLAGS) | DEST_F_OVERLOAD, D_FLAGS);
-  wlcSync(d);
+  tourSync(d);
 }
 
 /** ip_vs_unbind_dest: uncount the conn and clear OVERLOAD per the thresholds. */
@@ -54,7 +54,7 @@ export function unbindDest(c: usize, di: u32): void {
   if (l != 0) clear = totalConns(d) < l;
   else if (u != 0) clear = <u64>totalConns(d) * 4 < <u64>u * 3;
   if (clear) store<u32>(d, load<u32>(d, D_FLAGS) & ~DEST_F_OVERLOAD, D_FLAGS);
-  wlcSync(d);
+  tourSync(d);
 }
 
 /** Conn flags a dest hands to its conns (__ip_vs_update_dest): method, INACTIVE, NOOUTPUT unless NAT. */
