@@ -1,7 +1,7 @@
 // The engine's only export surface. The host calls init() once, then processBatch() per batch of
 // frames placed in the batch area, and the control functions; it reads counters and records straight
 // from memory at the pointers below, with the offsets of abi.ts.
-import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bucketMask, addr6Cap } from "./mem";
+import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bumpBy, bucketMask, addr6Cap } from "./mem";
 import {
   DESC_SIZE, DESC_OFF, DESC_LEN, DESC_TIME, DESC_MARK, DESC_VERDICT, DESC_OUT_OFF, DESC_OUT_LEN,
   DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
@@ -86,7 +86,6 @@ export function processBatch(count: u32): u32 {
     const len = load<u32>(dsc, DESC_LEN);
     clockAdvance(load<u32>(dsc, DESC_TIME));
     periodicRun(clockNow());
-    bump(CNT_PACKETS);
     let v: u32;
     if (off < lo || off + <usize>len > hi || off + <usize>len < off) v = VERDICT_DROP | (DROP_BAD_DESCRIPTOR << 8);
     else {
@@ -104,7 +103,6 @@ export function processBatch(count: u32): u32 {
       store<u32>(dsc, <u32>vFrame, DESC_OUT_OFF);
       store<u32>(dsc, vLen, DESC_OUT_LEN);
       store<u32>(dsc, vHint, DESC_HINT);
-      bump(CNT_FORWARDED);
       tx++;
     } else {
       // a drop may carry a reply to send back (ICMP error): DESC_OUT_LEN > 0
@@ -116,6 +114,9 @@ export function processBatch(count: u32): u32 {
       else { bump(CNT_DROPPED); bump(CNT_DROPS + (v >>> 8)); }
     }
   }
+  // counted per batch, not per packet: nothing reads them while a batch runs
+  bumpBy(CNT_PACKETS, count);
+  bumpBy(CNT_FORWARDED, tx);
   return tx;
 }
 
