@@ -49,6 +49,10 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
 const PREFETCH_GROUP: u32 = 32;
+/** Prefetch distances in groups ahead of the frame being processed: stage 3, 2 and 1 (prefetch.ts). */
+const PF_OUT: u32 = 0;
+const PF_IN: u32 = 1;
+const PF_BUCKETS: u32 = 2;
 /**
  * Tables with fewer slots stay within the caches and the TLB's reach, and prefetching would only
  * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).
@@ -74,12 +78,16 @@ export function processBatch(count: u32): u32 {
   const G = PREFETCH_GROUP;
   const pf = connCap >= PREFETCH_MIN_CAPACITY;
   let prevEnd: usize = 0;
-  if (pf) { prefetchBuckets(0, min(G, count)); prefetchBuckets(min(G, count), min(2 * G, count)); prefetchInConns(0, min(G, count)); }
+  if (pf) {
+    for (let g: u32 = 0; g < PF_BUCKETS; g++) prefetchBuckets(min(g * G, count), min(g * G + G, count));
+    for (let g: u32 = 0; g < PF_IN; g++) prefetchInConns(min(g * G, count), min(g * G + G, count));
+    for (let g: u32 = 0; g < PF_OUT; g++) prefetchOutConns(min(g * G, count), min(g * G + G, count));
+  }
   for (let k: u32 = 0; k < count; k++) {
     if (pf && (k & (G - 1)) == 0) {
-      prefetchOutConns(k, min(k + G, count));
-      prefetchInConns(min(k + G, count), min(k + 2 * G, count));
-      prefetchBuckets(min(k + 2 * G, count), min(k + 3 * G, count));
+      prefetchOutConns(min(k + PF_OUT * G, count), min(k + PF_OUT * G + G, count));
+      prefetchInConns(min(k + PF_IN * G, count), min(k + PF_IN * G + G, count));
+      prefetchBuckets(min(k + PF_BUCKETS * G, count), min(k + PF_BUCKETS * G + G, count));
     }
     const dsc = descBase + <usize>k * DESC_SIZE;
     const off = <usize>load<u32>(dsc, DESC_OFF);
