@@ -18,7 +18,7 @@ import { sctpNext } from "./proto/sctp";
 import { processPacket, vFrame, vLen, vHint } from "./core";
 import { svcPtr } from "./svc/service";
 import { destPtr } from "./svc/dest";
-import { svcStats, destStats } from "./stats";
+import { svcStats, destStats, statsFold, statsZero, statsDestReset } from "./stats";
 import { totalStatsBase } from "./mem";
 import { setSetting, debugLevel } from "./settings";
 import { logInit, logRing, logHead, logTail, logConsume, logLost, logPacket, logFields } from "./log";
@@ -147,9 +147,14 @@ export function connVaddrPtr(i: u32): usize { return connVaddr(connPtr(i)); }
 export function addr6Capacity(): u32 { return addr6Cap; }
 export function svcRecord(i: u32): usize { return svcPtr(i); }
 export function destRecord(i: u32): usize { return destPtr(i); }
-export function svcStatsPtr(i: u32): usize { return svcStats(i); }
+// A service's and the total's packet counters are folded from the dests' before a pointer is given
+// (stats.ts): read them before the next batch. Zero them only through the statsZero* exports.
+export function svcStatsPtr(i: u32): usize { statsFold(); return svcStats(i); }
 export function destStatsPtr(i: u32): usize { return destStats(i); }
-export function totalStatsPtr(): usize { return totalStatsBase; }
+export function totalStatsPtr(): usize { statsFold(); return totalStatsBase; }
+export function statsZeroSvc(i: u32): void { statsZero(svcStats(i)); }
+export function statsZeroDest(i: u32): void { statsDestReset(i); }
+export function statsZeroTotal(): void { statsZero(totalStatsBase); }
 
 export function setSysctl(id: u32, v: u32): bool {
   const ok = setSetting(id, v);
