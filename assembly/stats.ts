@@ -24,8 +24,8 @@ let destHigh: u32 = 0;   // highest dest slot ever counted from zero (statsDestR
   else { add(totalStatsBase, pk, 1); add(totalStatsBase, by, bytes); }
 }
 
-export function statsIn(di: u32, bytes: u32): void { count(di, ST_INPKTS, ST_INBYTES, bytes); }
-export function statsOut(di: u32, bytes: u32): void { count(di, ST_OUTPKTS, ST_OUTBYTES, bytes); }
+@inline export function statsIn(di: u32, bytes: u32): void { count(di, ST_INPKTS, ST_INBYTES, bytes); }
+@inline export function statsOut(di: u32, bytes: u32): void { count(di, ST_OUTPKTS, ST_OUTBYTES, bytes); }
 
 export function statsConn(si: u32, di: u32): void {
   if (di != 0) add(destStats(di), ST_CONNS, 1);
