@@ -7,7 +7,7 @@
 // L4 header and only get the address rewrite.
 import { PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "../abi";
 import { pL3, pAf, pL4, pL4Len, pProto, pFragMore } from "../wire/packet";
-import { csumDelta, csumApply } from "../wire/csum";
+import { csumDelta, csumDelta4, csumApply } from "../wire/csum";
 import { ld16, st16 } from "../wire/ip";
 import { sctpSetChecksum } from "../wire/crc32c";
 
@@ -17,7 +17,7 @@ import { sctpSetChecksum } from "../wire/crc32c";
  * fold into its checksum update (ttlStep's TTL decrement; 0 for none).
  */
 export function natRewrite(at: usize, newAddr: usize, portOff: u32, newPort: u32, ipDelta: u32): void {
-  const addrDelta = csumDelta(at, newAddr, pAf == 4 ? 2 : 8);
+  const addrDelta = pAf == 4 ? csumDelta4(at, newAddr) : csumDelta(at, newAddr, 8);
   const hasL4 = !pFragMore;
   const oldPort = hasL4 ? ld16(pL4 + portOff) : 0;
   if (hasL4) {
