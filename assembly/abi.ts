@@ -238,6 +238,7 @@ export const D_REFCNT: u32 = 76;    // conns bound to this dest
 export const D_IDLE_START: u32 = 80; // trash: when it was first seen unreferenced (0 = not yet)
 export const D_MTU: u32 = 84;       // u32 route MTU toward the dest (set by the host; 0 = unknown, no check)
 export const D_SCHED_POS: u32 = 88; // u32 the dest's leaf number in its service's tournament tree (sched/tournament.ts)
+export const D_FOLDED: u32 = 96;    // 4 x u64: the dest's inpkts, outpkts, inbytes, outbytes already added to its service and the total (stats.ts)
 
 // ---- service record layout (bytes) ----
 export const SVC_SIZE: u32 = 128;

@@ -23,7 +23,7 @@ import {
 import { tunValid } from "./xmit/tunnel-hdr";
 import { schedKnown, schedInit, schedUpdate, schedDelDest, schedMaxDests } from "./sched/index";
 import { SD_TABLE } from "./sched/arena";
-import { svcStats, destStats, statsZero } from "./stats";
+import { svcStats, statsZero, statsFold, statsDestReset } from "./stats";
 import { expireNodestConn } from "./settings";
 import { connFlushDest } from "./conn/flush";
 
@@ -104,6 +104,7 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
   if (di == 0) {
     for (let k: u32 = 1; k <= destCap; k++) if (load<u8>(destPtr(k), D_USED) == 0) { di = k; break; }
     if (di == 0) return ERR_FULL;
+    statsFold();                                     // what the slot's last dest is owed, before it is wiped
     const d = destPtr(di);
     memory.fill(d, 0, 128);
     store<u8>(d, 1, D_USED);
@@ -111,7 +112,7 @@ export function destAdd(si: u32, af: u32, port: u32, fwd: u32, weight: i32, uth:
     store<u16>(d, <u16>port, D_PORT);
     memory.copy(d + D_ADDR, scratchBase, 16);
     store<u32>(d, si, D_SVC);
-    statsZero(destStats(di));
+    statsDestReset(di);
   }
   const d = destPtr(di);
   store<u32>(d, load<u32>(s, S_DESTS), D_NEXT);

@@ -49,7 +49,7 @@ function dropWithIcmp(r: u32, v4type: u32, v4code: u32, v6type: u32, v6code: u32
 
 @inline function drop(r: u32): u32 { return VERDICT_DROP | (r << 8); }
 
-function transition(c: usize, dir: u32): void {
+@inline function transition(c: usize, dir: u32): void {
   const proto = <u32>load<u8>(c, C_PROTO);
   if (proto == PROTO_TCP) { if (pL4Len >= 14 && !pFragMore) tcpTransition(c, dir, tcpFlags(pL4)); }
   else if (proto == PROTO_UDP) udpTransition(c, dir);

@@ -1,7 +1,7 @@
 // The engine's only export surface. The host calls init() once, then processBatch() per batch of
 // frames placed in the batch area, and the control functions; it reads counters and records straight
 // from memory at the pointers below, with the offsets of abi.ts.
-import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bucketMask, addr6Cap } from "./mem";
+import { allocRegions, reserveRegions, batchBase, descBase, countersBase, scratchBase, connCap, svcCap, destCap, bump, bumpBy, bucketMask, addr6Cap } from "./mem";
 import {
   DESC_SIZE, DESC_OFF, DESC_LEN, DESC_TIME, DESC_MARK, DESC_VERDICT, DESC_OUT_OFF, DESC_OUT_LEN,
   DESC_HINT, BATCH_MAX, CNT_PACKETS, CNT_FORWARDED, CNT_DROPPED, CNT_PASSED, CNT_DROPS, VERDICT_TX,
@@ -18,7 +18,7 @@ import { sctpNext } from "./proto/sctp";
 import { processPacket, vFrame, vLen, vHint } from "./core";
 import { svcPtr } from "./svc/service";
 import { destPtr } from "./svc/dest";
-import { svcStats, destStats } from "./stats";
+import { svcStats, destStats, statsFold, statsZero, statsDestReset } from "./stats";
 import { totalStatsBase } from "./mem";
 import { setSetting, debugLevel } from "./settings";
 import { logInit, logRing, logHead, logTail, logConsume, logLost, logPacket, logFields } from "./log";
@@ -49,6 +49,10 @@ export function init(conns: u32, services: u32, dests: u32, seed: u32, conns6: u
 
 /** Frames prefetched together: enough loads in flight to hide latency, few enough to stay in cache. */
 const PREFETCH_GROUP: u32 = 32;
+/** Prefetch distances in groups ahead of the frame being processed: stage 3, 2 and 1 (prefetch.ts). */
+const PF_OUT: u32 = 0;
+const PF_IN: u32 = 1;
+const PF_BUCKETS: u32 = 2;
 /**
  * Tables with fewer slots stay within the caches and the TLB's reach, and prefetching would only
  * cost time; larger ones are prefetched however few conns are live (the bucket index is spread out).
@@ -74,19 +78,22 @@ export function processBatch(count: u32): u32 {
   const G = PREFETCH_GROUP;
   const pf = connCap >= PREFETCH_MIN_CAPACITY;
   let prevEnd: usize = 0;
-  if (pf) { prefetchBuckets(0, min(G, count)); prefetchBuckets(min(G, count), min(2 * G, count)); prefetchInConns(0, min(G, count)); }
+  if (pf) {
+    for (let g: u32 = 0; g < PF_BUCKETS; g++) prefetchBuckets(min(g * G, count), min(g * G + G, count));
+    for (let g: u32 = 0; g < PF_IN; g++) prefetchInConns(min(g * G, count), min(g * G + G, count));
+    for (let g: u32 = 0; g < PF_OUT; g++) prefetchOutConns(min(g * G, count), min(g * G + G, count));
+  }
   for (let k: u32 = 0; k < count; k++) {
     if (pf && (k & (G - 1)) == 0) {
-      prefetchOutConns(k, min(k + G, count));
-      prefetchInConns(min(k + G, count), min(k + 2 * G, count));
-      prefetchBuckets(min(k + 2 * G, count), min(k + 3 * G, count));
+      prefetchOutConns(min(k + PF_OUT * G, count), min(k + PF_OUT * G + G, count));
+      prefetchInConns(min(k + PF_IN * G, count), min(k + PF_IN * G + G, count));
+      prefetchBuckets(min(k + PF_BUCKETS * G, count), min(k + PF_BUCKETS * G + G, count));
     }
     const dsc = descBase + <usize>k * DESC_SIZE;
     const off = <usize>load<u32>(dsc, DESC_OFF);
     const len = load<u32>(dsc, DESC_LEN);
     clockAdvance(load<u32>(dsc, DESC_TIME));
     periodicRun(clockNow());
-    bump(CNT_PACKETS);
     let v: u32;
     if (off < lo || off + <usize>len > hi || off + <usize>len < off) v = VERDICT_DROP | (DROP_BAD_DESCRIPTOR << 8);
     else {
@@ -105,7 +112,6 @@ export function processBatch(count: u32): u32 {
       store<u32>(dsc, <u32>vFrame, DESC_OUT_OFF);
       store<u32>(dsc, vLen, DESC_OUT_LEN);
       store<u32>(dsc, vHint, DESC_HINT);
-      bump(CNT_FORWARDED);
       tx++;
     } else {
       // a drop may carry a reply to send back (ICMP error): DESC_OUT_LEN > 0
@@ -117,6 +123,9 @@ export function processBatch(count: u32): u32 {
       else { bump(CNT_DROPPED); bump(CNT_DROPS + (v >>> 8)); }
     }
   }
+  // counted per batch, not per packet: nothing reads them while a batch runs
+  bumpBy(CNT_PACKETS, count);
+  bumpBy(CNT_FORWARDED, tx);
   return tx;
 }
 
@@ -139,9 +148,14 @@ export function connVaddrPtr(i: u32): usize { return connVaddr(connPtr(i)); }
 export function addr6Capacity(): u32 { return addr6Cap; }
 export function svcRecord(i: u32): usize { return svcPtr(i); }
 export function destRecord(i: u32): usize { return destPtr(i); }
-export function svcStatsPtr(i: u32): usize { return svcStats(i); }
+// A service's and the total's packet counters are folded from the dests' before a pointer is given
+// (stats.ts): read them before the next batch. Zero them only through the statsZero* exports.
+export function svcStatsPtr(i: u32): usize { statsFold(); return svcStats(i); }
 export function destStatsPtr(i: u32): usize { return destStats(i); }
-export function totalStatsPtr(): usize { return totalStatsBase; }
+export function totalStatsPtr(): usize { statsFold(); return totalStatsBase; }
+export function statsZeroSvc(i: u32): void { statsZero(svcStats(i)); }
+export function statsZeroDest(i: u32): void { statsDestReset(i); }
+export function statsZeroTotal(): void { statsZero(totalStatsBase); }
 
 export function setSysctl(id: u32, v: u32): bool {
   const ok = setSetting(id, v);

@@ -21,6 +21,6 @@ export function reflectFrame(f: usize, len: u32): u32 {
   const i = connInGet(pProto, pAf, pDaddr, dport, pSaddr, sport);
   if (i == 0 || !connIsMasq(i)) return 0;
   const c = connPtr(i);
-  natRewrite(pSaddr, connDaddr(c), 0, <u32>load<u16>(c, C_DPORT));
+  natRewrite(pSaddr, connDaddr(c), 0, <u32>load<u16>(c, C_DPORT), 0);
   return 1;
 }

@@ -53,13 +53,18 @@ function wheelUnlink(i: u32): void {
   store<u8>(c, load<u8>(c, C_USED) & ~QUEUED, C_USED);
 }
 
-/** conn_put: re-arm the idle timer to now + timeout. */
-export function connArm(i: u32): void {
+/** conn_put: re-arm the idle timer to now + timeout (inlined: the queue work is rare). */
+@inline export function connArm(i: u32): void {
   const c = connPtr(i);
   const exp = now + load<u32>(c, C_TIMEOUT);
   store<u32>(c, exp, C_EXPIRES);
-  if ((load<u8>(c, C_USED) & QUEUED) == 0) { wheelLink(i, exp); return; }
-  if (<i32>(exp - nextVisit(<u32>load<u16>(c, C_WSLOT))) < 0) { wheelUnlink(i); wheelLink(i, exp); }
+  if ((load<u8>(c, C_USED) & QUEUED) == 0 || <i32>(exp - nextVisit(<u32>load<u16>(c, C_WSLOT))) < 0) wheelRequeue(i, exp);
+}
+
+/** Queues the record in the slot of exp (first taking it out of its slot when queued). */
+function wheelRequeue(i: u32, exp: u32): void {
+  wheelUnlink(i);
+  wheelLink(i, exp);
 }
 
 /** expire_now: make the conn expire at the current time (processed on the next clock step). */

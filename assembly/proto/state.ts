@@ -21,18 +21,21 @@ export function assureControl(c: usize): void {
   if (t != 0) store<u8>(connPtr(t), <u8>TPL_ASSURED, C_STATE);
 }
 
-/** Direction after the NOOUTPUT rule. */
-export function effectiveDir(c: usize, dir: u32): u32 {
+/** Direction after the NOOUTPUT rule (inlined: every packet of a conn takes it). */
+@inline export function effectiveDir(c: usize, dir: u32): u32 {
   const flags = connFlags(c);
   if ((flags & CF_NOOUTPUT) == 0) return dir;
   if (dir == DIR_OUTPUT) { setConnFlags(c, flags & ~CF_NOOUTPUT); return dir; }
   return DIR_INPUT_ONLY;
 }
 
-/** Applies a state change with activeconns/inactconns accounting. */
-export function changeState(c: usize, next: u32, nextActive: bool): void {
+/** Applies a state change with activeconns/inactconns accounting; nothing when next is the state. */
+@inline export function changeState(c: usize, next: u32, nextActive: bool): void {
+  if (next != <u32>load<u8>(c, C_STATE)) changeStateTo(c, next, nextActive);
+}
+
+function changeStateTo(c: usize, next: u32, nextActive: bool): void {
   const cur = <u32>load<u8>(c, C_STATE);
-  if (next == cur) return;
   const di = connDest(c);
   if (di != 0) {
     const d = destPtr(di);

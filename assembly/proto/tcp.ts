@@ -41,8 +41,8 @@ const TH_ACK: u32 = 0x10;
   return <u32>load<u8>(TCP_STATE_TABLE + ((((table * 3 + dir) << 2) + ev) * TCP_STATES + cur));
 }
 
-/** set_tcp_state */
-export function tcpTransition(c: usize, dir: u32, flags: u32): void {
+/** set_tcp_state (inlined into the packet path, its only caller) */
+@inline export function tcpTransition(c: usize, dir: u32, flags: u32): void {
   const d = effectiveDir(c, dir);
   const ev = tcpEvent(flags);
   const cur = <u32>load<u8>(c, C_STATE);

@@ -61,6 +61,17 @@ export function ipv4SetChecksum(ip: usize, hlen: u32): void {
   return s;
 }
 
+/**
+ * csumDelta of one 4-byte field (an IPv4 address), summed in the loads' byte order and swapped once
+ * (the one's-complement sum is byte-order independent, RFC 1071 §2(B)): folded to 16 bits, so it is
+ * congruent to csumDelta(op, np, 2) and gives the same checksum through csumApply.
+ */
+@inline export function csumDelta4(op: usize, np: usize): u32 {
+  const o = ~load<u32>(op);
+  const n = load<u32>(np);
+  return <u32>bswap<u16>(<u16>fold32((o >>> 16) + (o & 0xFFFF) + (n >>> 16) + (n & 0xFFFF)));
+}
+
 /** Applies a difference from csumDelta (plus any other ~old + new terms) to a checksum. */
 @inline export function csumApply(check: u32, delta: u32): u32 {
   return ~fold32((~check & 0xFFFF) + fold32(delta)) & 0xFFFF;

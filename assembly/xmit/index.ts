@@ -6,7 +6,7 @@ import { pFrame, pL3, pIpLen, pDaddr, pSaddr } from "../wire/packet";
 import { connPtr, connDaddr } from "../conn/table";
 import { C_DPORT, C_VPORT, CF_FWD_MASK, connFlags, connDest, connVaddr, connAf } from "../conn/record";
 import { destPtr, D_AF } from "../svc/dest";
-import { decrementTtl } from "./common";
+import { decrementTtl, ttlStep } from "./common";
 import { debugLevel } from "../settings";
 import { logConn } from "../log";
 import { LOG_EV_XMIT, LOG_D } from "../abi";
@@ -21,6 +21,14 @@ export let outHint: u32 = 0;
 
 @inline function drop(reason: u32): u32 { return VERDICT_DROP | (reason << 8); }
 
+/** TTL decrement and NAT rewrite with one IPv4 header checksum update; false when the TTL expired. */
+@inline function natTtl(at: usize, newAddr: usize, portOff: u32, newPort: u32): bool {
+  const d = ttlStep();
+  if (d < 0) return false;
+  natRewrite(at, newAddr, portOff, newPort, <u32>d);
+  return true;
+}
+
 @inline function frameEnd(): u32 { return <u32>(pL3 - pFrame) + pIpLen; }
 
 /** Client -> real server, for conn i; natPorts is false for an ICMP error relayed through the conn. */
@@ -29,12 +37,12 @@ export function xmitIn(i: u32, natPorts: bool): u32 {
   const fwd = connFlags(c) & CF_FWD_MASK;
   outHint = connDest(c);
   if (debugLevel >= 10) logConn(LOG_EV_XMIT, 10, i);
-  if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
   outFrame = pFrame; outLen = frameEnd();
-  if (fwd == FWD_MASQ) {
-    if (natPorts) natRewrite(pDaddr, connDaddr(c), 2, <u32>load<u16>(c, C_DPORT));
-    return VERDICT_TX;
+  if (fwd == FWD_MASQ && natPorts) {
+    return natTtl(pDaddr, connDaddr(c), 2, <u32>load<u16>(c, C_DPORT)) ? VERDICT_TX : drop(DROP_TTL_EXCEEDED);
   }
+  if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
+  if (fwd == FWD_MASQ) return VERDICT_TX;
   if (fwd == FWD_DROUTE) { if (outHint != 0) drRewriteL2(outHint); return VERDICT_TX; }
   if (fwd == FWD_TUNNEL) {
     const d = destPtr(outHint);
@@ -63,8 +71,9 @@ export function xmitOut(i: u32, natPorts: bool): u32 {
   const c = connPtr(i);
   outHint = 0;
   if (debugLevel >= 10) { const r = logConn(LOG_EV_XMIT, 10, i); if (r != 0) store<u32>(r, 1, LOG_D); }
-  if (!decrementTtl()) return drop(DROP_TTL_EXCEEDED);
-  if (natPorts) natRewrite(pSaddr, connVaddr(c), 0, <u32>load<u16>(c, C_VPORT));
+  if (!(natPorts ? natTtl(pSaddr, connVaddr(c), 0, <u32>load<u16>(c, C_VPORT)) : decrementTtl())) {
+    return drop(DROP_TTL_EXCEEDED);
+  }
   outFrame = pFrame; outLen = frameEnd();
   return VERDICT_TX;
 }

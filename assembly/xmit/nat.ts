@@ -7,16 +7,17 @@
 // L4 header and only get the address rewrite.
 import { PROTO_TCP, PROTO_UDP, PROTO_SCTP } from "../abi";
 import { pL3, pAf, pL4, pL4Len, pProto, pFragMore } from "../wire/packet";
-import { csumDelta, csumApply } from "../wire/csum";
+import { csumDelta, csumDelta4, csumApply } from "../wire/csum";
 import { ld16, st16 } from "../wire/ip";
 import { sctpSetChecksum } from "../wire/crc32c";
 
 /**
  * Rewrites the address at `at` (in the frame) to `newAddr` (a 16-byte slot) and the port at pL4+portOff
- * to newPort, fixing every checksum that covers them.
+ * to newPort, fixing every checksum that covers them. ipDelta: a further change of the IPv4 header to
+ * fold into its checksum update (ttlStep's TTL decrement; 0 for none).
  */
-export function natRewrite(at: usize, newAddr: usize, portOff: u32, newPort: u32): void {
-  const addrDelta = csumDelta(at, newAddr, pAf == 4 ? 2 : 8);
+export function natRewrite(at: usize, newAddr: usize, portOff: u32, newPort: u32, ipDelta: u32): void {
+  const addrDelta = pAf == 4 ? csumDelta4(at, newAddr) : csumDelta(at, newAddr, 8);
   const hasL4 = !pFragMore;
   const oldPort = hasL4 ? ld16(pL4 + portOff) : 0;
   if (hasL4) {
@@ -32,7 +33,7 @@ export function natRewrite(at: usize, newAddr: usize, portOff: u32, newPort: u32
     }
   }
   if (pAf == 4) {
-    st16(pL3 + 10, csumApply(ld16(pL3 + 10), addrDelta));
+    st16(pL3 + 10, csumApply(ld16(pL3 + 10), addrDelta + ipDelta));
     store<u32>(at, load<u32>(newAddr));
   } else {
     store<u64>(at, load<u64>(newAddr));

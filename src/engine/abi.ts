@@ -194,6 +194,7 @@ export const D_REFCNT = 76;
 export const D_IDLE_START = 80;
 export const D_MTU = 84;
 export const D_SCHED_POS = 88;
+export const D_FOLDED = 96;
 export const SVC_SIZE = 128;
 export const S_USED = 0;
 export const S_AF = 1;

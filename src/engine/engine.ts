@@ -414,10 +414,10 @@ export class Engine {
    * every service, every dest and the total. Reads after it count from zero, as with a new zero point.
    */
   zeroStats(si: number | null): void {
-    const z = (p: number) => this.u8.fill(0, p, p + A.STATS_SIZE);
+    // through the engine: a dest's counters are folded into its service's (assembly/stats.ts)
     const svcs = si === null ? this.serviceIndices() : [si];
-    for (const s of svcs) { z(this.x.svcStatsPtr(s) >>> 0); for (const d of this.destIndices(s)) z(this.x.destStatsPtr(d) >>> 0); }
-    if (si === null) z(this.x.totalStatsPtr() >>> 0);
+    for (const s of svcs) { this.x.statsZeroSvc(s); for (const d of this.destIndices(s)) this.x.statsZeroDest(d); }
+    if (si === null) this.x.statsZeroTotal();
   }
 
   snapshot(): Snapshot {
