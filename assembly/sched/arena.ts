@@ -1,9 +1,10 @@
-// Memory for scheduler tables (sh/dh buckets, the mh lookup table, lblc/lblcr caches): a region
-// reserved at init (mem.ts) handed out by a bump allocator, since the engine never frees. A service
-// slot keeps the table it was given in the last 8 bytes of its S_SCHED_DATA area (SD_TABLE pointer,
-// SD_TABLE_BYTES size; a scheduler's own state uses bytes 0..SD_TABLE-1), which svcAdd preserves when
-// it clears a reused slot, and reuses it when its scheduler is re-initialised with a table of the same
-// size or smaller. schedAlloc returns 0 when the arena is exhausted; schedTable then returns 0 and the
+// Memory for scheduler tables (sh/dh buckets, the mh lookup table, tournament trees, lblc/lblcr caches):
+// a region reserved at init (mem.ts) handed out by a bump allocator, since the engine never frees. A
+// service slot keeps the table it was given in the last 8 bytes of its S_SCHED_DATA area (SD_TABLE
+// pointer, SD_TABLE_BYTES size; a scheduler's own state uses bytes 0..SD_TABLE-1, the tournament
+// tree's header the 12 bytes below SD_TABLE; lblc/lblcr's cache is their own allocation), which svcAdd
+// preserves when it clears a reused slot, and reuses it when its scheduler is re-initialised with a
+// table of the same size or smaller. schedAlloc returns 0 when the arena is exhausted; schedTable then returns 0 and the
 // scheduler has no table (it schedules nothing) — with 16 KiB per service slot reserved this happens
 // only after many slots grew their table more than once.
 import { schedArenaBase, schedArenaSize } from "../mem";

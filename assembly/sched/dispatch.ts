@@ -3,8 +3,8 @@
 import { SCHED_DH, SCHED_FO, SCHED_LBLC, SCHED_LBLCR, SCHED_LC, SCHED_MH, SCHED_NQ, SCHED_OVF, SCHED_RR, SCHED_SED, SCHED_SH, SCHED_TWOS, SCHED_WLC, SCHED_WRR } from "../abi";
 import { dhSchedule, dhInit, dhUpdate } from "./dh";
 import { foSchedule } from "./fo";
-import { lblcSchedule, lblcInit, lblcDelDest, lblcTick } from "./lblc";
-import { lblcrSchedule, lblcrInit, lblcrDelDest, lblcrTick } from "./lblcr";
+import { lblcSchedule, lblcInit, lblcUpdate, lblcDelDest, lblcTick, lblcLeaf } from "./lblc";
+import { lblcrSchedule, lblcrInit, lblcrUpdate, lblcrDelDest, lblcrTick, lblcrLeaf } from "./lblcr";
 import { lcSchedule, lcInit, lcUpdate, lcLeaf } from "./lc";
 import { mhSchedule, mhInit, mhUpdate, mhMaxDests } from "./mh";
 import { nqSchedule, nqInit, nqUpdate, nqLeaf } from "./nq";
@@ -57,6 +57,8 @@ export function dispatchInit(sched: u32, si: u32): void {
 export function dispatchUpdate(sched: u32, si: u32): void {
   switch (sched) {
     case SCHED_DH: dhUpdate(si); break;
+    case SCHED_LBLC: lblcUpdate(si); break;
+    case SCHED_LBLCR: lblcrUpdate(si); break;
     case SCHED_LC: lcUpdate(si); break;
     case SCHED_MH: mhUpdate(si); break;
     case SCHED_NQ: nqUpdate(si); break;
@@ -94,6 +96,8 @@ export function dispatchMaxDests(sched: u32): u32 {
 
 export function dispatchLeaf(sched: u32, p: usize): u64 {
   switch (sched) {
+    case SCHED_LBLC: return lblcLeaf(p);
+    case SCHED_LBLCR: return lblcrLeaf(p);
     case SCHED_LC: return lcLeaf(p);
     case SCHED_NQ: return nqLeaf(p);
     case SCHED_SED: return sedLeaf(p);

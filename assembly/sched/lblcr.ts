@@ -8,19 +8,27 @@
 //     d not lblc-overloaded → d; else the wlc pick joins the set (if absent; lastmod = now).
 //   no entry: the wlc pick becomes a new one-member set.
 // An empty pool leaves the set (or the whole entry) as it was; the pick is still used (counted).
+// The wlc pick reads the service's tournament tree of wlc leaves (tournament.ts; the list walk
+// without one); set_min / set_max walk the set as the kernel does.
 import { SCHED_LBLCR, CNT_SCHED_CACHE_FULL } from "../abi";
 import { bump } from "../mem";
 import { lblcrExpirationJiffies } from "../settings";
 import { destPtr, destOverhead } from "../svc/dest";
 import { schedDaddr, schedAf, schedNow } from "./context";
 import { overloaded, weightOf } from "./common";
-import { wlcPick } from "./wlc";
+import { wlcSchedule, wlcLeaf } from "./wlc";
+import { tourInit } from "./tournament";
 import {
   cacheTable, cacheInit, cacheGet, cacheAdd, cacheTick, cacheDelDest, nodeAlloc, nodeFree, node, nextOf,
   destOf, available, lbOverloaded, N_NEXT, N_DEST, N_LASTUSE, N_LASTMOD,
 } from "./lbcache";
 
-export function lblcrInit(si: u32): void { cacheInit(si, SCHED_LBLCR); }
+export function lblcrInit(si: u32): void { cacheInit(si, SCHED_LBLCR); tourInit(si); }
+
+export function lblcrUpdate(si: u32): void { tourInit(si); }
+
+/** The fresh pick's tree holds wlc's leaves. */
+export function lblcrLeaf(p: usize): u64 { return wlcLeaf(p); }
 
 export function lblcrDelDest(si: u32, di: u32, prev: u32): void { cacheDelDest(si, di); }
 
@@ -112,13 +120,13 @@ export function lblcrSchedule(si: u32): u32 {
         if (m != 0) setErase(en, m, now);
       }
       if (d != 0 && !lbOverloaded(si, d)) return d;
-      d = wlcPick(si);
+      d = wlcSchedule(si);
       if (d == 0) return 0;
       setInsert(en, d, true, now);
       return d;
     }
   }
-  const d = wlcPick(si);
+  const d = wlcSchedule(si);
   if (d == 0) return 0;
   if (t == 0) { bump(CNT_SCHED_CACHE_FULL); return d; }
   const n = nodeAlloc();

@@ -1,9 +1,10 @@
 // Tournament (winner) tree over a service's dests in list order, for the schedulers whose kernel loop
 // is "the first dest, in list order, with the least key / weight among the eligible ones": lc, wlc,
-// sed and nq (ipvs-dataplane.md §5.3–5.6). Each gives a dest's leaf through its `<name>Leaf(p)` hook
-// (dispatch.ts): a 32-bit key and a 32-bit leaf weight, 0 = ineligible (OVERLOAD set or weight <= 0).
-// wlc: (overhead, weight); lc: (overhead, 1); sed: (active + 1, weight); nq: the same as sed except an
-// idle dest is (0, 1).
+// sed and nq (ipvs-dataplane.md §5.3–5.6), and the fresh pick of lblc and lblcr (§5.11–5.12: their
+// __ip_vs_lblc_schedule / __ip_vs_lblcr_schedule loop is wlc's). Each gives a dest's leaf through its
+// `<name>Leaf(p)` hook (dispatch.ts): a 32-bit key and a 32-bit leaf weight, 0 = ineligible (OVERLOAD
+// set or weight <= 0). wlc, lblc, lblcr: (overhead, weight); lc: (overhead, 1); sed: (active + 1,
+// weight); nq: the same as sed except an idle dest is (0, 1).
 //
 // An ineligible leaf is stored as (1, 0) (tourLeaf), padding leaves beyond the last dest too: weight 0
 // with a non-zero key, read as the ratio +infinity. Then one comparison serves every pair: of sibling
@@ -33,16 +34,19 @@
 // stopping at the first node whose content does not change (nothing above it can); tourTop reads the
 // root in O(1). With no room in the arena, tourTop
 // says so (TOUR_NO_TREE) and the scheduler walks the list as the kernel does.
+// The header (count, table address, cap) sits in the 12 bytes of S_SCHED_DATA just below the arena's
+// SD_TABLE: bytes 0..15 hold other schedulers' own state, among them lblc/lblcr's cache table address
+// at byte 0 (lbcache.ts), which a tree on the same service must leave alone.
 import { destPtr, D_FLAGS, D_WEIGHT, D_SVC, D_SCHED_POS } from "../svc/dest";
 import { DEST_F_OVERLOAD } from "../abi";
 import { svcPtr, S_SCHED_DATA, S_SCHED } from "../svc/service";
 import { firstDest, nextDest } from "./common";
-import { schedTable } from "./arena";
+import { schedTable, SD_TABLE } from "./arena";
 import { dispatchLeaf } from "./dispatch";
 
-const SD_COUNT: usize = 0;     // u32 in S_SCHED_DATA: dests in the tree
-const SD_TREE: usize = 4;      // u32: the table's address (0 = none: walk the list)
-const SD_CAP: usize = 8;       // u32: leaves (power of two)
+const SD_COUNT: usize = SD_TABLE - 12;   // u32 in S_SCHED_DATA: dests in the tree
+export const SD_TREE: usize = SD_TABLE - 8; // u32: the table's address (0 = none: walk the list)
+const SD_CAP: usize = SD_TABLE - 4;     // u32: leaves (power of two)
 
 // a node: u64 leaf value (key | weight << 32) of its winner, then the winner's dest index and record address
 const N_VALUE: usize = 0;

@@ -3,8 +3,8 @@
 // (64-bit cross-multiplication; a weight-0 dest can never win; ties keep the earlier dest).
 // wlcSchedule reads the root of the service's tournament tree (sched/tournament.ts, which argues why
 // that is this loop's result) with leaves (overhead, weight; 0 when OVERLOAD set or weight <= 0);
-// without a tree (no room in the arena) it walks the list. wlcPick is that walk, also the fresh pick
-// of lblc and lblcr (their __ip_vs_lblc_schedule is this same loop).
+// without a tree (no room in the arena) it walks the list (wlcPick). wlcSchedule is also the fresh pick
+// of lblc and lblcr (their __ip_vs_lblc_schedule is this same loop), over a tree of wlc's leaves.
 import { destPtr, destOverhead } from "../svc/dest";
 import { firstDest, nextDest, eligible, overloaded, weightOf } from "./common";
 import { tourInit, tourTop, tourLeaf, tourWeight, TOUR_NO_TREE } from "./tournament";
