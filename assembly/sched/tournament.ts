@@ -44,9 +44,9 @@ import { firstDest, nextDest } from "./common";
 import { schedTable, SD_TABLE } from "./arena";
 import { dispatchLeaf } from "./dispatch";
 
-const SD_COUNT: usize = SD_TABLE - 12;   // u32 in S_SCHED_DATA: dests in the tree
-export const SD_TREE: usize = SD_TABLE - 8; // u32: the table's address (0 = none: walk the list)
-const SD_CAP: usize = SD_TABLE - 4;     // u32: leaves (power of two)
+const SD_COUNT: usize = SD_TABLE - 12; // u32 in S_SCHED_DATA: dests in the tree
+const SD_TREE: usize = SD_TABLE - 8;   // u32: the table's address (0 = none: walk the list)
+const SD_CAP: usize = SD_TABLE - 4;    // u32: leaves (power of two)
 
 // a node: u64 leaf value (key | weight << 32) of its winner, then the winner's dest index and record address
 const N_VALUE: usize = 0;
