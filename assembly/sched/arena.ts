@@ -4,9 +4,10 @@
 // pointer, SD_TABLE_BYTES size; a scheduler's own state uses bytes 0..SD_TABLE-1, the tournament
 // tree's header the 12 bytes below SD_TABLE; lblc/lblcr's cache is their own allocation), which svcAdd
 // preserves when it clears a reused slot, and reuses it when its scheduler is re-initialised with a
-// table of the same size or smaller. schedAlloc returns 0 when the arena is exhausted; schedTable then returns 0 and the
-// scheduler has no table (it schedules nothing) — with 16 KiB per service slot reserved this happens
-// only after many slots grew their table more than once.
+// table of the same size or smaller. schedAlloc returns 0 when the arena is exhausted; schedTable
+// then returns 0 and the scheduler has no table (sh/dh/mh schedule nothing, a tree's scheduler walks
+// the list) — with 16 KiB per service slot reserved this happens only after many slots grew their
+// table more than once.
 import { schedArenaBase, schedArenaSize } from "../mem";
 import { svcPtr, S_SCHED_DATA } from "../svc/service";
 

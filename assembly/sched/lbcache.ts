@@ -1,7 +1,8 @@
 // The locality cache shared by lblc and lblcr (net/netfilter/ipvs/ip_vs_lblc.c, ip_vs_lblcr.c): a
 // per-service table keyed by the packet's destination address, its entry pool, the 60 s garbage
 // collection (ip_vs_lblc_check_expire / ip_vs_lblc_full_check) and the load rule both share
-// (is_overloaded). The weighted least-connection pick of both files is wlc's loop (wlc.ts wlcPick).
+// (is_overloaded). The weighted least-connection pick of both files is wlc's loop (wlc.ts wlcSchedule:
+// the service's tournament tree of wlc leaves, or the list walk without one).
 //
 // Table (one per service slot, from the scheduler arena; pointer at S_SCHED_DATA): a 64-byte header
 // {entries, rover, counter, kind} and 1024 bucket heads; bucket = hash_32(host-order fold of the
