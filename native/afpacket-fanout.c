@@ -24,11 +24,8 @@ int wvs_fanout_set_cbpf(int fd, const uint8_t *prog, size_t len) {
 }
 
 napi_value wvs_af_set_fanout_program(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) { napi_throw_type_error(env, NULL, "setFanoutProgram(handle, u8)"); return NULL; }
-  wvs_sock *s = wvs_sock_arg(env, argv[0]);
+  wvs_sock *s = wvs_sock_call(env, info, 2, argv, "setFanoutProgram(handle, u8)");
   if (!s) return NULL;
   uint8_t *p;
   size_t n;

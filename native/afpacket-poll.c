@@ -94,11 +94,8 @@ napi_value wvs_af_poll(napi_env env, napi_callback_info info) {
 }
 
 napi_value wvs_af_stop_poll(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) { napi_throw_type_error(env, NULL, "stopPoll(handle)"); return NULL; }
-  wvs_sock *s = wvs_sock_arg(env, argv[0]);
+  wvs_sock *s = wvs_sock_call(env, info, 1, argv, "stopPoll(handle)");
   if (!s) return NULL;
   wvs_poll_stop(s);
   return NULL;

@@ -32,12 +32,9 @@ static void release_block(wvs_sock *s, struct tpacket_block_desc *bd) {
 }
 
 napi_value wvs_af_rx_into(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4], r;
   napi_valuetype t;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4) { napi_throw_type_error(env, NULL, "rxInto(handle, u8, layout, desc)"); return NULL; }
-  wvs_sock *s = wvs_sock_arg(env, argv[0]);
+  wvs_sock *s = wvs_sock_call(env, info, 4, argv, "rxInto(handle, u8, layout, desc)");
   if (!s) return NULL;
   uint8_t *mem;
   size_t memlen, desclen;

@@ -114,11 +114,8 @@ static napi_value ring_send(napi_env env, wvs_sock *s, uint8_t *mem, const uint3
 }
 
 napi_value wvs_af_send_batch(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5], r;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 5) { napi_throw_type_error(env, NULL, "sendBatch(handle, u8, offsets, lengths, count)"); return NULL; }
-  wvs_sock *s = wvs_sock_arg(env, argv[0]);
+  wvs_sock *s = wvs_sock_call(env, info, 5, argv, "sendBatch(handle, u8, offsets, lengths, count)");
   if (!s) return NULL;
   uint8_t *mem;
   size_t memlen, noff, nlen;

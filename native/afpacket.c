@@ -100,6 +100,12 @@ wvs_sock *wvs_sock_arg(napi_env env, napi_value v) {
   return s;
 }
 
+wvs_sock *wvs_sock_call(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *usage) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < n) { throw_type(env, usage); return NULL; }
+  return wvs_sock_arg(env, argv[0]);
+}
+
 /* Reads obj[name] as uint32 (default when absent/undefined). Returns 0 on success; throws on a bad value. */
 int wvs_u32_prop(napi_env env, napi_value obj, const char *name, uint32_t def, uint32_t *out) {
   napi_value v;
@@ -396,11 +402,8 @@ static void set_num(napi_env env, napi_value obj, const char *name, double d) {
 }
 
 napi_value wvs_af_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1], obj;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) return throw_type(env, "stats(handle)");
-  wvs_sock *s = wvs_sock_arg(env, argv[0]);
+  wvs_sock *s = wvs_sock_call(env, info, 1, argv, "stats(handle)");
   if (!s) return NULL;
   struct tpacket_stats_v3 st;
   socklen_t len = sizeof st;

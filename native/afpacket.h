@@ -56,6 +56,8 @@ typedef struct wvs_sock {
 const char *wvs_errno_name(int err);
 napi_value wvs_throw_errno(napi_env env, int err, const char *call, const char *ifname);
 wvs_sock *wvs_sock_arg(napi_env env, napi_value v);
+/* The call's first n arguments into argv (TypeError with `usage` when fewer) and argv[0] as a handle; NULL after a throw. */
+wvs_sock *wvs_sock_call(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *usage);
 int wvs_u32_prop(napi_env env, napi_value obj, const char *name, uint32_t def, uint32_t *out);
 int wvs_u8_arg(napi_env env, napi_value v, uint8_t **data, size_t *len);
 int wvs_u32_array_arg(napi_env env, napi_value v, uint32_t **data, size_t *len);

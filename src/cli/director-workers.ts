@@ -24,7 +24,7 @@ import { readSysctls } from "../director/sysctl-watch.ts";
 import { FanoutProgramError } from "../director/fanout-bpf.ts";
 import { PoolError } from "../director/workers/pool.ts";
 import { PoolDirector } from "../director/workers/pool-director.ts";
-import { VipInputDrop, VipInputDropError, vipsOf, vipInputNotDroppedNote } from "../director/vip-input-drop.ts";
+import { startVipInputDrop, vipsOf, type VipInputDrop } from "../director/vip-input-drop.ts";
 import { sumReports } from "../director/workers/aggregate.ts";
 import type { WorkerInit, WorkerReport } from "../director/workers/protocol.ts";
 import { say, statsTable, printStartupChecks, startErrorCode, onDirectorSignals, vipInputDropNote } from "./director-common.ts";
@@ -56,11 +56,11 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
   if (o.workers > cpus) say(`note: ${o.workers} workers on ${cpus} CPUs: workers will share CPUs (and with the kernel's softirq work)`);
 
   let failed: (code: number) => void = () => {};
-  let vipDrop = o.vipInputDrop ? new VipInputDrop(o.ifaces) : null;
+  let vipDrop: VipInputDrop | null = null;   // installed once the workers run (below)
   let director: PoolDirector;
   try {
     director = await PoolDirector.start({
-      onApplied: vipDrop ? () => {
+      onApplied: o.vipInputDrop ? () => {
         director.target.rules().then((r) => vipDrop?.setVips(vipsOf(r))).catch((e) => say(`VIP input drop not updated: ${(e as Error).message}`));
       } : undefined,
       workers: o.workers, ifaces: o.ifaces, rules: o.rules, state: o.stateFile, socket: o.socket, metrics: o.metrics, estimator,
@@ -75,16 +75,11 @@ export async function directorWorkersCommand(o: WorkersRun): Promise<number> {
     throw e;
   }
   const { pool, target } = director;
-  try { vipDrop?.setVips(vipsOf(await target.rules())); }
+  try { vipDrop = o.vipInputDrop ? startVipInputDrop(o.ifaces, vipsOf(await target.rules()), o.vipInputDrop, say) : null; }
   catch (e) {
-    if (o.vipInputDrop === "auto" && e instanceof VipInputDropError) {
-      say(vipInputNotDroppedNote(e.message));
-      vipDrop = null;
-    } else {
-      process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
-      try { await director.close(); } catch { /* reported by the workers */ }
-      return 1;
-    }
+    process.stderr.write(`wvs director: cannot drop VIP input: ${(e as Error).message}\n`);
+    try { await director.close(); } catch { /* reported by the workers */ }
+    return 1;
   }
   if (vipDrop) say(vipInputDropNote(o.ifaces, "the workers' taps"));
   say(`running on ${o.ifaces.join(", ")} with ${(await target.rules()).services.length} services and ${pool.size} workers (fanout groups ${Object.values(pool.groups).join(", ")}; pid ${process.pid})${o.stateFile ? `, state ${o.stateFile}` : ""}; control socket ${director.control?.path}${director.metrics ? `, metrics on ${o.metrics}` : ""}`);

@@ -22,7 +22,7 @@ import { AddrTable } from "./addr-table.ts";
 import { formatIp } from "../wire/addr.ts";
 import { ifaceInfo, macBytes } from "./netinfo.ts";
 import { VipNeighbours, NEIGH_FRAME_MAX } from "./vip-neigh.ts";
-import { VipInputDrop, VipInputDropError, vipInputNotDroppedNote } from "./vip-input-drop.ts";
+import { startVipInputDrop, type VipInputDrop } from "./vip-input-drop.ts";
 
 export interface DirectorCounters {
   batches: number; rxFrames: number; txFrames: number; passFrames: number; dropFrames: number;
@@ -117,14 +117,7 @@ export class PacketDirector {
   /** Starts receiving; with vipInputDrop installs its table first (throws VipInputDropError). */
   start(): void {
     if (this.o.vipInputDrop) {
-      const d = new VipInputDrop(this.o.ifaces);
-      try {
-        d.setVips(this.vips());
-        (this as { vipDrop: VipInputDrop | null }).vipDrop = d;
-      } catch (e) {
-        if (this.o.vipInputDrop !== "auto" || !(e instanceof VipInputDropError)) throw e;
-        this.log(vipInputNotDroppedNote(e.message));
-      }
+      (this as { vipDrop: VipInputDrop | null }).vipDrop = startVipInputDrop(this.o.ifaces, this.vips(), this.o.vipInputDrop, this.log);
     }
     for (const p of this.ports.values()) p.dev.start();
     this.timers.push(setInterval(() => this.tick(), 1000));

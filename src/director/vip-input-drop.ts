@@ -23,9 +23,21 @@ export interface Vip { af: 4 | 6; addr: string }
 
 export class VipInputDropError extends Error {}
 
-/** What a director that goes on without the drop ("auto") says. */
-export const vipInputNotDroppedNote = (reason: string) =>
-  `note: VIP input not dropped (${reason}): this namespace's kernel runs IP input on every VIP packet too (more CPU per packet; harmless with forwarding off)`;
+/**
+ * The drop for these interfaces and VIPs as `mode` asks: true = installed or VipInputDropError thrown;
+ * "auto" = installed, or null after logging why nftables could not (the director goes on without it).
+ */
+export function startVipInputDrop(ifaces: string[], vips: Vip[], mode: true | "auto", log: (line: string) => void): VipInputDrop | null {
+  const d = new VipInputDrop(ifaces);
+  try {
+    d.setVips(vips);
+    return d;
+  } catch (e) {
+    if (mode !== "auto" || !(e instanceof VipInputDropError)) throw e;
+    log(`note: VIP input not dropped (${e.message}): this namespace's kernel runs IP input on every VIP packet too (more CPU per packet; harmless with forwarding off)`);
+    return null;
+  }
+}
 
 /** The VIPs of a rule set (fwmark services have none). */
 export function vipsOf(rules: RuleSet): Vip[] {

@@ -33,7 +33,7 @@ export interface PwPage {
   goto(url: string): Promise<unknown>;
   on(ev: "pageerror", f: (e: Error) => void): void;
   on(ev: "console", f: (m: { type(): string; text(): string }) => void): void;
-  waitForFunction(f: string | (() => unknown), arg?: unknown, o?: { timeout?: number }): Promise<unknown>;
+  waitForFunction<A>(f: string | ((arg: A) => unknown), arg?: A, o?: { timeout?: number }): Promise<unknown>;
   textContent(sel: string): Promise<string | null>;
   evaluate<T>(f: string | (() => T)): Promise<T>;
   screenshot(o: { path: string; fullPage?: boolean }): Promise<unknown>;

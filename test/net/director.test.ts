@@ -22,8 +22,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wvs-director-"));
 const requests = (n: number, udp = false) => lab.requests(n, { udp });
 const directReturn = (on: boolean) => lab.directReturn(on);
 
-function startDirector(rules: string, extra: string[] = []): NsProc {
-  return lab.spawn(NS.d, [process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
+/** `wvs director` in the director's namespace; `prefix` runs it under another command (e.g. `env PATH=...`). */
+function startDirector(rules: string, extra: string[] = [], prefix: string[] = []): NsProc {
+  return lab.spawn(NS.d, [...prefix, process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
 }
 
 const { live, ready: isReady } = labSuite("wvs director live (selftest topology)", lab, tmp);
@@ -201,7 +202,7 @@ live("VIP input drop (default): traffic still flows (the tap runs before the ing
     fs.mkdirSync(bin, { recursive: true });
     const ipCmd = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].find((f) => fs.existsSync(f))!;
     if (!fs.existsSync(path.join(bin, "ip"))) fs.symlinkSync(ipCmd, path.join(bin, "ip"));
-    const noNft = (extra: string[]) => lab.spawn(NS.d, ["env", `PATH=${bin}`, process.execPath, WVS, "director", "--rules", rules, "--take-forwarding", "--socket", path.join(tmp, "wvs.sock"), ...extra]);
+    const noNft = (extra: string[]) => startDirector(rules, extra, ["env", `PATH=${bin}`]);
     d = noNft([]);
     await d.waitFor(/running on/, "err");
     assert.match(d.err, /note: VIP input not dropped \(nft -f -: the nft command is not installed \(nftables\)\)/);

@@ -31,6 +31,11 @@ const chromium = ensureChromium();
 const pw = await loadPlaywright();
 
 /** Opens the page, collecting uncaught errors; closes the browser afterwards. */
+/** Waits until the page's replay state (data-testid "replay-state") reads `state`. */
+async function replayState(page: PwPage, state: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction((s: string) => document.querySelector('[data-testid="replay-state"]')?.textContent === s, state, { timeout });
+}
+
 async function withPage(url: string, f: (page: PwPage, errors: string[]) => Promise<void>): Promise<void> {
   if (!("path" in chromium) || !("pw" in pw)) throw new Error("unreachable");
   const browser: PwBrowser = await pw.pw.chromium.launch({ executablePath: chromium.path, args: CHROMIUM_ARGS });
@@ -68,7 +73,7 @@ else {
     const srv = await startWebServer({ capture, rules, reflect: true });
     try {
       await withPage(`${srv.url}?autoplay=max`, async (page, errors) => {
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "done", null, { timeout: 60_000 });
+        await replayState(page, "done", 60_000);
         assert.is(await num(page, "packets"), cli.packets);
         assert.is(await num(page, "forwarded"), cli.forwarded);
         assert.is(await num(page, "dropped"), cli.dropped);
@@ -102,7 +107,7 @@ else {
     const srv = await startWebServer({ capture, rules, reflect: true, sysctlFile: conf, availPages: avail });
     try {
       await withPage(`${srv.url}?autoplay=max`, async (page, errors) => {
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "done", null, { timeout: 60_000 });
+        await replayState(page, "done", 60_000);
         for (const [id, v] of [["packets", cli.packets], ["forwarded", cli.forwarded], ["dropped", cli.dropped], ["conns-created", cli.conns.created]] as const) {
           assert.is(await num(page, id), v, id);
         }
@@ -117,7 +122,7 @@ else {
     const srv = await startWebServer({ capture, rules, reflect: true });
     try {
       await withPage(srv.url, async (page, errors) => {
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await replayState(page, "paused");
         await page.evaluate(() => { const s = document.getElementById("seek") as HTMLInputElement; s.value = "20"; s.dispatchEvent(new Event("change")); });
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="packets"]')?.textContent) > 0, null, { timeout: 30_000 });
         // tshark counts the frames at or before 20 s after the first: the seek stops exactly there
@@ -134,12 +139,12 @@ else {
     const srv = await startWebServer({ capture, rules, reflect: true });
     try {
       await withPage(srv.url, async (page, errors) => {
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await replayState(page, "paused");
         await page.evaluate(() => { const s = document.getElementById("speed") as HTMLSelectElement; s.value = "10"; });
         await page.click("#play");
         await page.waitForFunction(() => Number(document.querySelector('[data-testid="packets"]')?.textContent) > 0, null, { timeout: 30_000 });
         await page.click("#pause");
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 10_000 });
+        await replayState(page, "paused", 10_000);
         const a = await num(page, "packets");
         await new Promise((r) => setTimeout(r, 500));
         assert.is(await num(page, "packets"), a, "nothing replayed while paused");
@@ -166,7 +171,7 @@ else {
       const port = (server.address() as net.AddressInfo).port;
       await withPage(`http://127.0.0.1:${port}/`, async (page, errors) => {
         await page.click("#load-example");
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await replayState(page, "paused");
         assert.equal(errors, []);
         assert.not.ok(asked.includes("/preload.json"), asked.join(" "));
       });
@@ -180,9 +185,9 @@ else {
         await page.check("#reflect");
         await page.setInputFiles("#file-capture", capture);
         await page.setInputFiles("#file-rules", rules);
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "paused", null, { timeout: 30_000 });
+        await replayState(page, "paused");
         await page.click("#play");                     // speed "max" is the default
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "done", null, { timeout: 60_000 });
+        await replayState(page, "done", 60_000);
         assert.is(await num(page, "packets"), ex.packets);
         assert.match((await page.textContent("#title")) ?? "", /page\.pcapng · page\.rules · reflect/);
         assert.equal(errors, []);
@@ -196,7 +201,7 @@ else {
     const srv = await startWebServer({ capture, rules: bad });
     try {
       await withPage(`${srv.url}?autoplay=max`, async (page) => {
-        await page.waitForFunction(() => document.querySelector('[data-testid="replay-state"]')?.textContent === "error", null, { timeout: 30_000 });
+        await replayState(page, "error");
         assert.match((await page.textContent("#message")) ?? "", /^bad\.rules:2: /);
       });
     } finally { await srv.close(); }
